@@ -1,0 +1,134 @@
+import { Global, Module, type DynamicModule, type Provider, type Type } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, APP_PIPE, RouterModule, type Routes } from '@nestjs/core';
+import { Audit, Clock, Database, EventBus, Jobs, Permissions, Settings, Users, Views } from '@plein/sdk';
+import { AuditController } from '../audit/audit.controller';
+import { AuditService } from '../audit/audit.service';
+import { PLEIN_CONFIG } from '../config/config.token';
+import type { PleinConfig } from '../config/config';
+import { DatabaseService } from '../database/database.service';
+import { EventBusService } from '../events/event-bus.service';
+import { HealthController } from '../health/health.controller';
+import { AccessGuard } from '../http/access.guard';
+import { PageInterceptor } from '../http/page.interceptor';
+import { ProblemFilter } from '../http/problem.filter';
+import { validationPipe } from '../http/validation';
+import { JobsService } from '../jobs/jobs.service';
+import { PermissionsService } from '../permissions/permissions.service';
+import type { InstalledPlugin } from '../plugins/plugin-registry';
+import { PluginRegistry } from '../plugins/plugin-registry';
+import { PluginsController } from '../plugins/plugins.controller';
+import { PluginSettings } from '../settings/settings.service';
+import { UsersService } from '../users/users.service';
+import { PluginViews, ViewEngine } from '../views/view-engine';
+
+/** The services core builds before Nest starts, shared by every module. */
+export interface CoreServices {
+  config: PleinConfig;
+  db: DatabaseService;
+  clock: Clock;
+  registry: PluginRegistry;
+  permissions: PermissionsService;
+  users: UsersService;
+  jobs: JobsService;
+  events: EventBusService;
+  audit: AuditService;
+  views: ViewEngine;
+}
+
+/** Controllers core mounts itself. */
+export const coreControllers: Type[] = [HealthController, PluginsController, AuditController];
+
+function namedClass(name: string): Type {
+  const cls = class {};
+  Object.defineProperty(cls, 'name', { value: name });
+  return cls as Type;
+}
+
+function pascal(id: string): string {
+  return id.replace(/(^|-)([a-z0-9])/g, (_m, _d, c: string) => c.toUpperCase());
+}
+
+function tokenOf(provider: Provider): unknown {
+  return typeof provider === 'function' ? provider : provider.provide;
+}
+
+/** What the boot keeps of each plugin module, to find its providers afterwards. */
+export interface PluginModules {
+  /** Plugin id → the module holding its providers. */
+  modules: Map<string, Type>;
+}
+
+/**
+ * Builds the application module: a global core module, and per plugin a module of its providers
+ * plus the SDK services as that plugin sees them (its own event publisher, queue, settings,
+ * audit trail, views), with its API controllers under `/api/v1/<id>` and pages under `/<id>`.
+ */
+export function buildAppModule(core: CoreServices, plugins: InstalledPlugin[]): { module: DynamicModule } & PluginModules {
+  const coreProviders: Provider[] = [
+    { provide: PLEIN_CONFIG, useValue: core.config },
+    { provide: DatabaseService, useValue: core.db },
+    { provide: Database, useValue: core.db },
+    { provide: Clock, useValue: core.clock },
+    { provide: PluginRegistry, useValue: core.registry },
+    { provide: PermissionsService, useValue: core.permissions },
+    { provide: Permissions, useValue: core.permissions },
+    { provide: UsersService, useValue: core.users },
+    { provide: Users, useValue: core.users },
+    { provide: JobsService, useValue: core.jobs },
+    { provide: EventBusService, useValue: core.events },
+    { provide: AuditService, useValue: core.audit },
+    { provide: ViewEngine, useValue: core.views },
+  ];
+  const CoreModule = namedClass('PleinCoreModule');
+  Global()(CoreModule);
+  Module({ providers: coreProviders, exports: coreProviders.map(tokenOf) as never[] })(CoreModule);
+
+  const imports: Array<Type | DynamicModule> = [CoreModule];
+  const routes: Routes = [];
+  const modules = new Map<string, Type>();
+  for (const plugin of plugins) {
+    const d = plugin.definition;
+    const scoped: Provider[] = [
+      { provide: EventBus, useValue: core.events.forPlugin(d.id) },
+      { provide: Jobs, useValue: core.jobs.forPlugin(d.id) },
+      { provide: Settings, useValue: new PluginSettings(d.id, d.settings, core.db, core.clock) },
+      { provide: Audit, useValue: core.audit.forPlugin(d.id) },
+      { provide: Views, useValue: new PluginViews(core.views) },
+    ];
+    const providers = [...(d.providers ?? []), ...scoped];
+    const PluginModule = namedClass(`${pascal(d.id)}PluginModule`);
+    Module({ providers, exports: providers.map(tokenOf) as never[] })(PluginModule);
+    modules.set(d.id, PluginModule);
+    imports.push(PluginModule);
+    if (d.controllers?.length) {
+      const Api = namedClass(`${pascal(d.id)}ApiModule`);
+      Module({ imports: [PluginModule], controllers: d.controllers })(Api);
+      imports.push(Api);
+      routes.push({ path: `api/v1/${d.id}`, module: Api });
+    }
+    if (d.pages?.length) {
+      const Pages = namedClass(`${pascal(d.id)}PagesModule`);
+      Module({ imports: [PluginModule], controllers: d.pages })(Pages);
+      imports.push(Pages);
+      routes.push({ path: d.id, module: Pages });
+    }
+  }
+  imports.push(RouterModule.register(routes));
+
+  const AppModule = namedClass('PleinAppModule');
+  Module({})(AppModule);
+  return {
+    module: {
+      module: AppModule,
+      imports,
+      controllers: coreControllers,
+      providers: [
+        { provide: APP_GUARD, useClass: AccessGuard },
+        { provide: APP_INTERCEPTOR, useClass: PageInterceptor },
+        { provide: APP_FILTER, useClass: ProblemFilter },
+        { provide: APP_PIPE, useFactory: validationPipe },
+      ],
+    },
+    modules,
+  };
+}

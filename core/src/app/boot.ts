@@ -1,0 +1,269 @@
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import fastifyStatic from '@fastify/static';
+import { Logger, type LogLevel, type Type } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { METADATA, type Clock, type EventHandlerMetadata, type JobDefinition, type PluginContext, type PluginDefinition } from '@plein/sdk';
+import { DataSource } from 'typeorm';
+import { AuditService } from '../audit/audit.service';
+import { SystemClock } from '../clock';
+import type { PleinConfig } from '../config/config';
+import { coreEntities } from '../database/core-entities';
+import { dataSourceOptions } from '../database/data-source';
+import { DatabaseService } from '../database/database.service';
+import { coreMigrations } from '../database/migrations/index';
+import { migrateUp, type MigrationProgress, type MigrationSet } from '../database/migrations';
+import { EventBusService } from '../events/event-bus.service';
+import { BullQueue } from '../jobs/bullmq-queue';
+import { EmbeddedQueue, type EmbeddedQueueOptions } from '../jobs/embedded-queue';
+import { JobsService } from '../jobs/jobs.service';
+import type { QueueBackend } from '../jobs/queue-backend';
+import { corePermissions } from '../permissions/core-permissions';
+import { PermissionsService } from '../permissions/permissions.service';
+import { discoverPlugins, type DiscoveredPlugin } from '../plugins/discovery';
+import { PluginRegistry, type InstalledPlugin } from '../plugins/plugin-registry';
+import { describeProblem, unguardedRoutes, validatePlugins, type PluginProblem } from '../plugins/validation';
+import { UsersService } from '../users/users.service';
+import { ViewEngine } from '../views/view-engine';
+import { buildAppModule, coreControllers, type CoreServices } from './app-module';
+
+/** The boot refused to go on; `problems` are whole sentences naming plugin, expectation and fact. */
+export class BootError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Plein cannot start:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  }
+}
+
+export interface BootOptions {
+  config: PleinConfig;
+  /** Plugin definitions to load besides the configured list (tests). */
+  plugins?: PluginDefinition[];
+  clock?: Clock;
+  /** Serve HTTP on config.host:config.port. Off: the app is initialised but not listening. */
+  listen?: boolean;
+  /** `auto`: run workers when config.runWorkers; `manual`: only through runDueJobs; `off`: never. */
+  jobs?: 'auto' | 'manual' | 'off';
+  queue?: EmbeddedQueueOptions & { stalledMs?: number };
+  logger?: false | LogLevel[];
+  migrationProgress?: MigrationProgress;
+}
+
+/** A running Plein and what tests and the CLI need of it. */
+export interface RunningPlein extends CoreServices {
+  app: NestFastifyApplication;
+  close(): Promise<void>;
+  runDueJobs(): Promise<number>;
+}
+
+function findTheme(name: string, root: string): string {
+  for (const candidate of [join(root, 'themes', name), resolve(__dirname, '../../../themes', name)]) {
+    if (existsSync(join(candidate, 'layouts'))) return candidate;
+  }
+  try {
+    return dirname(require.resolve(`@plein/theme-${name}/package.json`, { paths: [root, __dirname] }));
+  } catch {
+    throw new BootError([`Theme '${name}': expected themes/${name} or the package @plein/theme-${name}, found neither`]);
+  }
+}
+
+function providerClasses(definition: PluginDefinition): Array<{ token: unknown; cls: Type }> {
+  return (definition.providers ?? []).flatMap((p) => {
+    if (typeof p === 'function') return [{ token: p, cls: p as Type }];
+    if ('useClass' in p && p.useClass) return [{ token: p.provide, cls: p.useClass as Type }];
+    return [];
+  });
+}
+
+/**
+ * Boots Plein in the order DESIGN.md §2 gives: discover, validate (no plugin code runs), migrate
+ * (core, then each plugin in dependency order), build the Nest application, run lifecycle hooks,
+ * then serve and work.
+ */
+export async function bootPlein(options: BootOptions): Promise<RunningPlein> {
+  const { config } = options;
+  const logger = new Logger('Boot');
+  const clock = options.clock ?? new SystemClock();
+
+  // 1–2. Discover and validate.
+  const discovered = discoverPlugins(config, options.plugins);
+  const validation = validatePlugins(discovered, config.ignoreSdkRange);
+  const coreProblems = coreControllers.flatMap((c) => unguardedRoutes(c)).map((r) => `Core route ${r}: expected a permission or @Public(), found neither`);
+  const registry = new PluginRegistry(clock);
+  const fatal: PluginProblem[] = [];
+  for (const plugin of discovered) {
+    const problems = validation.rejected.get(plugin.definition.id);
+    if (!problems) continue;
+    if (plugin.definition.failurePolicy === 'disable' && !fatal.some((p) => p.pluginId === plugin.definition.id)) {
+      registry.add(plugin, 'failed', problems.map(describeProblem).join('; '));
+      logger.error(`plugin '${plugin.definition.id}' disabled: ${problems.map(describeProblem).join('; ')}`);
+    } else {
+      fatal.push(...problems);
+    }
+  }
+  if (fatal.length || coreProblems.length) throw new BootError([...coreProblems, ...fatal.map(describeProblem)]);
+
+  // 3. Migrate.
+  const booting: DiscoveredPlugin[] = [];
+  await migrateUp(config.database, [{ owner: 'core', migrations: coreMigrations }], options.migrationProgress);
+  for (const plugin of validation.ordered) {
+    const failedDep = (plugin.definition.dependsOn && Array.isArray(plugin.definition.dependsOn) ? plugin.definition.dependsOn : (plugin.definition.dependsOn as { required?: string[] } | undefined)?.required ?? [])
+      .find((dep) => registry.get(dep)?.state === 'failed');
+    if (failedDep) {
+      registry.add(plugin, 'failed', `depends on '${failedDep}', which failed`);
+      continue;
+    }
+    const set: MigrationSet = { owner: plugin.definition.id, migrations: plugin.definition.migrations ?? [] };
+    try {
+      await migrateUp(config.database, [set], options.migrationProgress);
+      booting.push(plugin);
+    } catch (error) {
+      if (plugin.definition.failurePolicy !== 'disable') throw new BootError([(error as Error).message]);
+      registry.add(plugin, 'failed', (error as Error).message);
+      logger.error(`plugin '${plugin.definition.id}' disabled: ${(error as Error).message}`);
+    }
+  }
+
+  // 4. Services and the Nest application.
+  const dataSource = new DataSource(
+    dataSourceOptions(config.database, { entities: [...coreEntities, ...booting.flatMap((p) => (p.definition.entities ?? []) as Type[])] }),
+  );
+  await dataSource.initialize();
+  const db = new DatabaseService(dataSource);
+  for (const plugin of booting) registry.add(plugin, 'enabled');
+  await registry.load(db);
+
+  let backend: QueueBackend;
+  if (config.redisUrl) {
+    const bull = new BullQueue(config.redisUrl, config.queuePrefix, db, { lockMs: options.queue?.lockMs, stalledMs: options.queue?.stalledMs });
+    await bull.connect();
+    backend = bull;
+  } else {
+    backend = new EmbeddedQueue(db, clock, options.queue);
+  }
+  const jobs = new JobsService(backend, registry.isActive);
+  const events = new EventBusService(db, jobs, clock, registry.isActive);
+  const permissions = new PermissionsService();
+  permissions.declare('core', Object.values(corePermissions));
+  for (const plugin of booting) permissions.declare(plugin.definition.id, plugin.definition.permissions ?? []);
+  const pluginViews = new Map(booting.filter((p) => p.definition.views).map((p) => [p.definition.id, resolve(p.root, p.definition.views!)]));
+  const core: CoreServices = {
+    config,
+    db,
+    clock,
+    registry,
+    permissions,
+    users: new UsersService(db, clock),
+    jobs,
+    events,
+    audit: new AuditService(db, clock),
+    views: new ViewEngine(findTheme(config.theme, config.root), pluginViews),
+  };
+  const installed = booting.map((p) => registry.get(p.definition.id)!);
+  const { module, modules } = buildAppModule(core, installed);
+  const app = await NestFactory.create<NestFastifyApplication>(module, new FastifyAdapter({ bodyLimit: 1024 * 1024, trustProxy: true }), {
+    logger: options.logger ?? ['error', 'warn', 'log'],
+    abortOnError: false,
+  });
+
+  // Wire @OnEvent handlers and @ProcessJob processors of each plugin.
+  const contexts = new Map<string, PluginContext>();
+  for (const plugin of installed) {
+    const id = plugin.definition.id;
+    const ref = app.select(modules.get(id)!);
+    contexts.set(id, { pluginId: id, get: (token) => ref.get(token as Type, { strict: true }) });
+    for (const { token, cls } of providerClasses(plugin.definition)) {
+      const instance = ref.get(token as Type, { strict: true }) as Record<string, (...args: unknown[]) => Promise<void>>;
+      for (const method of Object.getOwnPropertyNames(cls.prototype)) {
+        const fn = (cls.prototype as Record<string, unknown>)[method];
+        if (method === 'constructor' || typeof fn !== 'function') continue;
+        const handlers = Reflect.getMetadata(METADATA.eventHandler, fn) as EventHandlerMetadata[] | undefined;
+        for (const h of handlers ?? []) {
+          events.register({
+            key: `${id}:${cls.name}.${method}`,
+            pluginId: id,
+            eventName: h.event.name,
+            durable: h.options.durable ?? false,
+            attempts: h.options.attempts ?? 5,
+            invoke: (event) => instance[method](event),
+          });
+        }
+        const job = Reflect.getMetadata(METADATA.jobProcessor, fn) as JobDefinition<unknown> | undefined;
+        if (job) jobs.register({ queue: id, definition: job, run: (data, ctx) => instance[method](data, ctx) });
+      }
+    }
+  }
+
+  // 5. Lifecycle: init in dependency order.
+  for (const plugin of installed) {
+    try {
+      await plugin.definition.lifecycle?.init?.(contexts.get(plugin.definition.id)!);
+    } catch (error) {
+      if (plugin.definition.failurePolicy !== 'disable') {
+        await app.close();
+        await dataSource.destroy();
+        throw new BootError([`Plugin '${plugin.definition.id}': expected init() to succeed, found: ${(error as Error).message}`]);
+      }
+      registry.markFailed(plugin.definition.id, `init failed: ${(error as Error).message}`);
+    }
+  }
+
+  const fastify = app.getHttpAdapter().getInstance();
+  await app.register(fastifyStatic, { root: join(core.views.themeDir, 'public'), prefix: '/assets/theme/', decorateReply: false });
+  for (const plugin of installed) {
+    if (plugin.definition.assets) {
+      await app.register(fastifyStatic, { root: resolve(plugin.root, plugin.definition.assets), prefix: `/plugins/${plugin.definition.id}/`, decorateReply: false });
+    }
+  }
+  await app.init();
+  await fastify.ready();
+  if (options.listen) await app.listen(config.port, config.host);
+
+  for (const plugin of installed) {
+    if (plugin.state !== 'enabled') continue;
+    try {
+      await plugin.definition.lifecycle?.ready?.(contexts.get(plugin.definition.id)!);
+    } catch (error) {
+      logger.error(`plugin '${plugin.definition.id}' ready() failed: ${(error as Error).message}`);
+    }
+  }
+
+  const jobsMode = options.jobs ?? 'auto';
+  let sweeper: NodeJS.Timeout | null = null;
+  if (jobsMode === 'auto' && config.runWorkers) {
+    await jobs.startWorkers();
+    if (backend.kind === 'bullmq') {
+      // A producer killed between commit and enqueue leaves an outbox row pending: re-enqueue it.
+      await events.sweep(0);
+      sweeper = setInterval(() => void events.sweep().catch((e: Error) => logger.warn(`outbox sweep: ${e.message}`)), 15_000);
+      sweeper.unref();
+    }
+  }
+  registry.onChange(() => backend.onStateChange?.());
+  registry.startPolling(config.statePollMs);
+
+  let closed = false;
+  return {
+    ...core,
+    app,
+    runDueJobs: () => jobs.runDue(),
+    async close() {
+      if (closed) return;
+      closed = true;
+      registry.stopPolling();
+      if (sweeper) clearInterval(sweeper);
+      for (const plugin of [...installed].reverse()) {
+        try {
+          await plugin.definition.lifecycle?.shutdown?.(contexts.get(plugin.definition.id)!);
+        } catch (error) {
+          logger.error(`plugin '${plugin.definition.id}' shutdown() failed: ${(error as Error).message}`);
+        }
+      }
+      await app.close();
+      await backend.close();
+      await dataSource.destroy();
+    },
+  };
+}
+
+export type { InstalledPlugin };

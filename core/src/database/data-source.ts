@@ -1,0 +1,64 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { DataSource, type DataSourceOptions } from 'typeorm';
+import type { DatabaseConfig } from '../config/config';
+
+/** TypeORM options for either engine. `synchronize` is never used: migrations own the schema. */
+export function dataSourceOptions(db: DatabaseConfig, extra: Partial<DataSourceOptions> = {}): DataSourceOptions {
+  if (db.engine === 'sqlite') {
+    if (db.path !== ':memory:') mkdirSync(dirname(db.path), { recursive: true });
+    return {
+      type: 'better-sqlite3',
+      database: db.path,
+      // WAL lets readers go on while a write commits; busy_timeout covers other processes (CLI).
+      prepareDatabase: (conn: { pragma(s: string): unknown }) => {
+        conn.pragma('journal_mode = WAL');
+        conn.pragma('busy_timeout = 5000');
+        conn.pragma('foreign_keys = ON');
+      },
+      synchronize: false,
+      logging: ['error'],
+      ...extra,
+    } as DataSourceOptions;
+  }
+  return {
+    type: 'mysql',
+    url: db.url,
+    charset: 'utf8mb4_unicode_ci',
+    timezone: 'Z',
+    supportBigNumbers: true,
+    bigNumberStrings: false,
+    extra: { connectionLimit: 20 },
+    synchronize: false,
+    logging: ['error'],
+    ...extra,
+  } as DataSourceOptions;
+}
+
+/** Creates the MySQL database named in the URL when it does not exist yet. */
+export async function ensureMysqlDatabase(db: DatabaseConfig): Promise<void> {
+  if (db.engine !== 'mysql') return;
+  const url = new URL(db.url);
+  url.pathname = '/';
+  const admin = new DataSource({ type: 'mysql', url: url.toString() });
+  await admin.initialize();
+  try {
+    await admin.query(`CREATE DATABASE IF NOT EXISTS \`${db.database.replace(/`/g, '')}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
+  } finally {
+    await admin.destroy();
+  }
+}
+
+/** Drops a MySQL database (test teardown). */
+export async function dropMysqlDatabase(db: DatabaseConfig): Promise<void> {
+  if (db.engine !== 'mysql') return;
+  const url = new URL(db.url);
+  url.pathname = '/';
+  const admin = new DataSource({ type: 'mysql', url: url.toString() });
+  await admin.initialize();
+  try {
+    await admin.query(`DROP DATABASE IF EXISTS \`${db.database.replace(/`/g, '')}\``);
+  } finally {
+    await admin.destroy();
+  }
+}

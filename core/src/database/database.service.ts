@@ -1,0 +1,102 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { Logger } from '@nestjs/common';
+import { Database } from '@plein/sdk';
+import type { DataSource, EntityManager, EntityTarget, ObjectLiteral, Repository } from 'typeorm';
+
+/** What one open transaction carries: its manager and the work that waits for its commit. */
+interface TransactionScope {
+  manager: EntityManager;
+  afterCommit: Array<() => Promise<void> | void>;
+}
+
+const WRITE_METHODS = new Set([
+  'save', 'insert', 'update', 'upsert', 'delete', 'remove', 'softDelete', 'softRemove', 'restore',
+  'recover', 'increment', 'decrement', 'clear', 'updateAll', 'deleteAll',
+]);
+
+/**
+ * The SDK's {@link Database}, transaction-aware through AsyncLocalStorage.
+ *
+ * SQLite has one connection, which TypeORM shares between all callers: two transactions open at
+ * once would interleave on it. So on SQLite transactions are serialised here, and repository
+ * writes made outside a transaction are wrapped in one, so they wait their turn too.
+ */
+export class DatabaseService extends Database {
+  private readonly scope = new AsyncLocalStorage<TransactionScope>();
+  private readonly logger = new Logger('Database');
+  private sqliteQueue: Promise<unknown> = Promise.resolve();
+  private readonly autoRepos = new Map<unknown, Repository<ObjectLiteral>>();
+  readonly engine: 'sqlite' | 'mysql';
+
+  constructor(readonly dataSource: DataSource) {
+    super();
+    this.engine = dataSource.options.type === 'mysql' ? 'mysql' : 'sqlite';
+  }
+
+  inTransaction(): boolean {
+    return this.scope.getStore() !== undefined;
+  }
+
+  /** Runs `callback` after the current transaction commits, or now when there is none. */
+  async afterCommit(callback: () => Promise<void> | void): Promise<void> {
+    const store = this.scope.getStore();
+    if (store) store.afterCommit.push(callback);
+    else await callback();
+  }
+
+  async transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    const open = this.scope.getStore();
+    if (open) return work(open.manager);
+    const run = async (): Promise<{ result: T; after: TransactionScope['afterCommit'] }> => {
+      const after: TransactionScope['afterCommit'] = [];
+      const result = await this.dataSource.transaction((manager) =>
+        this.scope.run({ manager, afterCommit: after }, () => work(manager)),
+      );
+      return { result, after };
+    };
+    let outcome: { result: T; after: TransactionScope['afterCommit'] };
+    if (this.engine === 'sqlite') {
+      const turn = this.sqliteQueue.then(run, run);
+      this.sqliteQueue = turn.catch(() => undefined);
+      outcome = await turn;
+    } else {
+      outcome = await run();
+    }
+    for (const callback of outcome.after) {
+      try {
+        await callback();
+      } catch (error) {
+        this.logger.error(`after-commit work failed: ${(error as Error).stack ?? error}`);
+      }
+    }
+    return outcome.result;
+  }
+
+  repository<E extends ObjectLiteral>(entity: EntityTarget<E>): Repository<E> {
+    const open = this.scope.getStore();
+    if (open) return open.manager.getRepository(entity);
+    if (this.engine === 'mysql') return this.dataSource.getRepository(entity);
+    let repo = this.autoRepos.get(entity);
+    if (!repo) {
+      const base = this.dataSource.getRepository(entity);
+      repo = new Proxy(base, {
+        get: (target, prop, receiver) => {
+          if (typeof prop === 'string' && WRITE_METHODS.has(prop)) {
+            return (...args: unknown[]) =>
+              this.transaction((manager) => {
+                const r = manager.getRepository(entity) as unknown as Record<string, (...a: unknown[]) => unknown>;
+                return r[prop](...args) as Promise<unknown>;
+              });
+          }
+          return Reflect.get(target, prop, receiver);
+        },
+      }) as Repository<ObjectLiteral>;
+      this.autoRepos.set(entity, repo);
+    }
+    return repo as Repository<E>;
+  }
+
+  manager(): EntityManager {
+    return this.scope.getStore()?.manager ?? this.dataSource.manager;
+  }
+}

@@ -1,0 +1,111 @@
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { InvalidInput, Users, type Clock, type SignedInUser, type UserRef } from '@plein/sdk';
+import { In, IsNull } from 'typeorm';
+import type { DatabaseService } from '../database/database.service';
+import { TokenRow, UserRow } from './user.entity';
+
+export const HANDLE_PATTERN = /^[a-z0-9][a-z0-9_.-]{1,31}$/;
+const EMAIL_PATTERN = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+export interface NewUser {
+  email: string;
+  handle: string;
+  displayName: string;
+  roles?: string[];
+  passwordHash?: string | null;
+}
+
+function toRef(row: UserRow): UserRef {
+  return { id: row.id, handle: row.handle, displayName: row.displayName };
+}
+
+export function toSignedIn(row: UserRow): SignedInUser {
+  return { ...toRef(row), email: row.email, roles: row.roles, status: row.status };
+}
+
+export function hashToken(token: string): string {
+  return createHash('sha256').update(token).digest('hex');
+}
+
+/** Users and their personal access tokens. */
+export class UsersService extends Users {
+  constructor(
+    private readonly db: DatabaseService,
+    private readonly clock: Clock,
+  ) {
+    super();
+  }
+
+  async findById(id: string): Promise<UserRef | null> {
+    const row = await this.db.repository(UserRow).findOneBy({ id });
+    return row ? toRef(row) : null;
+  }
+
+  async findByHandle(handle: string): Promise<UserRef | null> {
+    const row = await this.db.repository(UserRow).findOneBy({ handle: handle.toLowerCase() });
+    return row ? toRef(row) : null;
+  }
+
+  async findByIds(ids: readonly string[]): Promise<Map<string, UserRef>> {
+    if (ids.length === 0) return new Map();
+    const rows = await this.db.repository(UserRow).findBy({ id: In([...new Set(ids)]) });
+    return new Map(rows.map((r) => [r.id, toRef(r)]));
+  }
+
+  async count(): Promise<number> {
+    return this.db.repository(UserRow).count();
+  }
+
+  async create(input: NewUser): Promise<SignedInUser> {
+    const email = input.email.trim().toLowerCase();
+    const handle = input.handle.trim().toLowerCase();
+    const problems = [];
+    if (!EMAIL_PATTERN.test(email)) problems.push({ field: 'email', message: 'must be an e-mail address' });
+    if (!HANDLE_PATTERN.test(handle)) problems.push({ field: 'handle', message: 'must be 2–32 characters: a-z, 0-9, _ . -' });
+    if (!input.displayName.trim() || input.displayName.length > 191) problems.push({ field: 'displayName', message: 'must be 1–191 characters' });
+    if (problems.length) throw new InvalidInput(problems);
+    return this.db.transaction(async (m) => {
+      if (await m.exists(UserRow, { where: { email } })) throw new InvalidInput([{ field: 'email', message: 'is already taken' }]);
+      if (await m.exists(UserRow, { where: { handle } })) throw new InvalidInput([{ field: 'handle', message: 'is already taken' }]);
+      const now = this.clock.now();
+      const row: UserRow = {
+        id: randomUUID(),
+        email,
+        handle,
+        displayName: input.displayName.trim(),
+        passwordHash: input.passwordHash ?? null,
+        roles: input.roles?.length ? input.roles : ['member'],
+        status: 'active',
+        createdAt: now,
+        updatedAt: now,
+      };
+      await m.insert(UserRow, row);
+      return toSignedIn(row);
+    });
+  }
+
+  /** Issues a personal access token; only its hash is stored, the token is returned once. */
+  async issueToken(userId: string, name: string, scopes: string[] = []): Promise<{ id: string; token: string }> {
+    const token = `plein_${randomBytes(24).toString('base64url')}`;
+    const id = randomUUID();
+    await this.db.repository(TokenRow).insert({
+      id,
+      userId,
+      name,
+      tokenHash: hashToken(token),
+      scopes: scopes.length ? scopes.join(',') : null,
+      createdAt: this.clock.now(),
+      lastUsedAt: null,
+      revokedAt: null,
+    });
+    return { id, token };
+  }
+
+  /** The active user a bearer token belongs to, or null. */
+  async authenticateToken(token: string): Promise<SignedInUser | null> {
+    const found = await this.db.repository(TokenRow).findOneBy({ tokenHash: hashToken(token), revokedAt: IsNull() });
+    if (!found) return null;
+    const user = await this.db.repository(UserRow).findOneBy({ id: found.userId });
+    return user && user.status === 'active' ? toSignedIn(user) : null;
+  }
+}

@@ -1,0 +1,54 @@
+/**
+ * `@plein/sdk`: the one package a Plein plugin imports.
+ *
+ * @packageDocumentation
+ */
+export { SDK_VERSION } from './version';
+export { PLUGIN_ID_PATTERN, DOTTED_NAME_PATTERN, tablePrefix } from './naming';
+export { METADATA, DEFINITION_KIND } from './metadata';
+export {
+  definePlugin,
+  type PluginDefinition,
+  type PluginManifest,
+  type PluginLifecycle,
+  type PluginContext,
+  type NavigationItem,
+  type MigrationClass,
+} from './plugin';
+export {
+  defineEvent,
+  EventBus,
+  OnEvent,
+  type EventDefinition,
+  type DeliveredEvent,
+  type EventHandlerOptions,
+  type EventHandlerMetadata,
+} from './events';
+export {
+  defineJob,
+  Jobs,
+  ProcessJob,
+  type JobDefinition,
+  type JobContext,
+  type JobRetry,
+  type JobSchedule,
+  type JobInfo,
+  type EnqueueOptions,
+} from './jobs';
+export {
+  definePermission,
+  Permissions,
+  RequirePermission,
+  Public,
+  type PermissionDefinition,
+  type BuiltInRole,
+} from './permissions';
+export { Users, CurrentUser, type UserRef, type SignedInUser } from './users';
+export { defineContentType, type ContentTypeDefinition } from './content';
+export { Database } from './database';
+export { Settings } from './settings';
+export { Views, Render, type PageData } from './views';
+export { Audit, type AuditEntry } from './audit';
+export { Clock } from './clock';
+export { InvalidInput, Conflict, type FieldProblem } from './problems';
+export { parseLimit, encodeCursor, decodeCursor, type Page } from './pagination';

@@ -1,0 +1,115 @@
+import { SetMetadata } from '@nestjs/common';
+import { DEFINITION_KIND, METADATA } from './metadata';
+import type { UserRef } from './users';
+
+/**
+ * The roles every installation has.
+ *
+ * @example
+ * ```ts
+ * const roles: BuiltInRole[] = ['member', 'moderator'];
+ * ```
+ */
+export type BuiltInRole = 'admin' | 'moderator' | 'member' | 'anonymous';
+
+/**
+ * A permission a plugin declares. Make one with {@link definePermission}.
+ *
+ * @example
+ * ```ts
+ * const give: PermissionDefinition = definePermission('kudos.kudo.give', { description: 'Give kudos' });
+ * ```
+ */
+export interface PermissionDefinition {
+  readonly [DEFINITION_KIND]: 'permission';
+  /** `<pluginId>.<noun>.<verb>`, e.g. `forum.topic.lock`. */
+  readonly name: string;
+  readonly description: string;
+  /** Built-in roles that hold it on a fresh install (admins hold every permission). */
+  readonly defaultRoles: readonly BuiltInRole[];
+}
+
+/**
+ * Declares a permission. List it in the plugin's `permissions`; guard routes with
+ * {@link RequirePermission}.
+ *
+ * @example
+ * ```ts
+ * export const kudosPermissions = {
+ *   read: definePermission('kudos.kudo.read', { description: 'See kudos', defaultRoles: ['member', 'anonymous'] }),
+ *   give: definePermission('kudos.kudo.give', { description: 'Give kudos', defaultRoles: ['member'] }),
+ * };
+ * ```
+ */
+export function definePermission(
+  name: string,
+  options: { description: string; defaultRoles?: BuiltInRole[] },
+): PermissionDefinition {
+  return Object.freeze({
+    [DEFINITION_KIND]: 'permission' as const,
+    name,
+    description: options.description,
+    defaultRoles: Object.freeze([...(options.defaultRoles ?? ['member'])]),
+  });
+}
+
+/**
+ * Answers "may this user do that?".
+ *
+ * @example
+ * ```ts
+ * constructor(private readonly permissions: Permissions) {}
+ * if (!(await this.permissions.can(user, kudosPermissions.give))) throw new ForbiddenException();
+ * ```
+ */
+export abstract class Permissions {
+  /**
+   * Whether `user` (null: anonymous) holds `permission`.
+   *
+   * @example
+   * ```ts
+   * await permissions.can(null, 'kudos.kudo.read'); // true when anonymous may read
+   * ```
+   */
+  abstract can(user: UserRef | null, permission: PermissionDefinition | string): Promise<boolean>;
+
+  /**
+   * Like {@link Permissions.can}, but throws 401 (anonymous) or 403 (signed in) when not allowed.
+   *
+   * @example
+   * ```ts
+   * await permissions.assert(user, kudosPermissions.give);
+   * ```
+   */
+  abstract assert(user: UserRef | null, permission: PermissionDefinition | string): Promise<void>;
+}
+
+/**
+ * Guards a route: the caller must hold `permission`. Every route names a permission or is
+ * {@link Public}; a route with neither fails the boot.
+ *
+ * @example
+ * ```ts
+ * @Post()
+ * @RequirePermission(kudosPermissions.give)
+ * give(@Body() body: GiveKudosDto, @CurrentUser() user: SignedInUser) { ... }
+ * ```
+ */
+export function RequirePermission(permission: PermissionDefinition | string): MethodDecorator & ClassDecorator {
+  const name = typeof permission === 'string' ? permission : permission.name;
+  return SetMetadata(METADATA.permission, name);
+}
+
+/**
+ * Marks a route as open to everyone, signed in or not.
+ *
+ * @example
+ * ```ts
+ * @Get('about')
+ * @Public()
+ * about() { return { name: 'Kudos' }; }
+ * ```
+ */
+export function Public(): MethodDecorator & ClassDecorator {
+  return SetMetadata(METADATA.public, true);
+}

@@ -1,0 +1,86 @@
+import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
+
+/**
+ * The public face of a user: what other people see.
+ *
+ * @example
+ * ```ts
+ * const author: UserRef = { id: '1', handle: 'ada', displayName: 'Ada Lovelace' };
+ * ```
+ */
+export interface UserRef {
+  id: string;
+  handle: string;
+  displayName: string;
+}
+
+/**
+ * The signed-in user as a request sees it.
+ *
+ * @example
+ * ```ts
+ * function isAdmin(user: SignedInUser) { return user.roles.includes('admin'); }
+ * ```
+ */
+export interface SignedInUser extends UserRef {
+  email: string;
+  roles: string[];
+  status: 'active' | 'suspended' | 'deactivated';
+}
+
+/**
+ * Looks up users.
+ *
+ * @example
+ * ```ts
+ * constructor(private readonly users: Users) {}
+ * const authors = await this.users.findByIds(posts.map((p) => p.authorId));
+ * ```
+ */
+export abstract class Users {
+  /**
+   * One user by id, or null.
+   *
+   * @example
+   * ```ts
+   * const user = await users.findById('42');
+   * ```
+   */
+  abstract findById(id: string): Promise<UserRef | null>;
+
+  /**
+   * One user by handle (case-insensitive), or null.
+   *
+   * @example
+   * ```ts
+   * const ada = await users.findByHandle('ada');
+   * ```
+   */
+  abstract findByHandle(handle: string): Promise<UserRef | null>;
+
+  /**
+   * Many users in one query, keyed by id; unknown ids are absent from the map.
+   *
+   * @example
+   * ```ts
+   * const byId = await users.findByIds(['1', '2']);
+   * byId.get('1')?.displayName;
+   * ```
+   */
+  abstract findByIds(ids: readonly string[]): Promise<Map<string, UserRef>>;
+}
+
+/**
+ * Injects the signed-in user (or `null` for anonymous requests) into a route handler.
+ *
+ * @example
+ * ```ts
+ * @Get('mine')
+ * @RequirePermission(kudosPermissions.read)
+ * mine(@CurrentUser() user: SignedInUser) { return this.kudos.receivedBy(user.id); }
+ * ```
+ */
+export const CurrentUser = createParamDecorator((_data: unknown, ctx: ExecutionContext): SignedInUser | null => {
+  const request = ctx.switchToHttp().getRequest<{ plein?: { user?: SignedInUser | null } }>();
+  return request.plein?.user ?? null;
+});

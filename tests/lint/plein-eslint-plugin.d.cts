@@ -1,0 +1,4 @@
+import type { ESLint } from 'eslint';
+
+declare const plein: ESLint.Plugin;
+export = plein;
