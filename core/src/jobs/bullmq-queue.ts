@@ -24,6 +24,7 @@ export class BullQueue implements QueueBackend {
   private readonly producer: Redis;
   private readonly queues = new Map<string, Queue>();
   private readonly workers = new Map<string, Worker>();
+  private readonly workerConnections: Redis[] = [];
   private isActive: (queue: string) => boolean = () => true;
 
   constructor(
@@ -114,6 +115,8 @@ export class BullQueue implements QueueBackend {
     for (const [name, list] of byQueue) {
       this.queue(name);
       const concurrency = Math.max(1, ...list.map((p) => p.definition.concurrency)) * 4;
+      const connection = new IORedis(this.redisUrl, { maxRetriesPerRequest: null });
+      this.workerConnections.push(connection);
       const worker = new Worker(
         name,
         async (job) => {
@@ -122,7 +125,7 @@ export class BullQueue implements QueueBackend {
           await processor.run(job.data, { id: String(job.id), name: job.name, attempt: job.attemptsMade + 1 });
         },
         {
-          connection: new IORedis(this.redisUrl, { maxRetriesPerRequest: null }),
+          connection,
           prefix: this.prefix,
           concurrency,
           lockDuration: this.options.lockMs ?? 30_000,
@@ -166,6 +169,7 @@ export class BullQueue implements QueueBackend {
   async close(): Promise<void> {
     await Promise.all([...this.workers.values()].map((w) => w.close()));
     await Promise.all([...this.queues.values()].map((q) => q.close()));
+    for (const connection of this.workerConnections) connection.disconnect();
     this.producer.disconnect();
   }
 }
