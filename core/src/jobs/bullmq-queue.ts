@@ -24,6 +24,8 @@ export class BullQueue implements QueueBackend {
   private readonly producer: Redis;
   private readonly queues = new Map<string, Queue>();
   private readonly workers = new Map<string, Worker>();
+  /** Job name → the plugin whose queue it belongs to. */
+  private readonly pluginOf = new Map<string, string>();
   private readonly workerConnections: Redis[] = [];
   private isActive: (queue: string) => boolean = () => true;
 
@@ -49,6 +51,7 @@ export class BullQueue implements QueueBackend {
     });
   }
 
+  /** One BullMQ queue per job kind, so each kind gets its own concurrency and pause switch. */
   queue(name: string): Queue {
     let queue = this.queues.get(name);
     if (!queue) {
@@ -61,8 +64,9 @@ export class BullQueue implements QueueBackend {
 
   async enqueue(queue: string, job: JobDefinition<unknown>, data: unknown, options: EnqueueOptions = {}): Promise<{ id: string }> {
     const id = options.jobId ?? randomUUID();
+    this.pluginOf.set(job.name, queue);
     const add = async () => {
-      await this.queue(queue).add(job.name, data ?? null, {
+      await this.queue(job.name).add(job.name, data ?? null, {
         jobId: id,
         delay: options.delay,
         attempts: job.retry.attempts,
@@ -76,22 +80,25 @@ export class BullQueue implements QueueBackend {
   }
 
   async schedule(queue: string, job: JobDefinition<unknown>, data: unknown, schedule: JobSchedule, key: string): Promise<void> {
-    await this.queue(queue).upsertJobScheduler(
+    this.pluginOf.set(job.name, queue);
+    await this.queue(job.name).upsertJobScheduler(
       `${job.name}:${key}`,
       schedule.every ? { every: schedule.every } : { pattern: schedule.pattern, tz: 'UTC' },
       { name: job.name, data: data ?? null, opts: { attempts: job.retry.attempts, backoff: job.retry.backoff } },
     );
   }
 
-  async unschedule(queue: string, job: JobDefinition<unknown>, key: string): Promise<void> {
-    await this.queue(queue).removeJobScheduler(`${job.name}:${key}`);
+  async unschedule(_queue: string, job: JobDefinition<unknown>, key: string): Promise<void> {
+    await this.queue(job.name).removeJobScheduler(`${job.name}:${key}`);
   }
 
   async list(queue: string, filter: { state?: JobInfo['state']; limit?: number }): Promise<JobInfo[]> {
     const states = filter.state ? STATE_TO_BULL[filter.state] : (['waiting', 'delayed', 'active', 'completed', 'failed'] as JobType[]);
-    const jobs = await this.queue(queue).getJobs(states, 0, Math.min(filter.limit ?? 50, 500) - 1);
+    const limit = Math.min(filter.limit ?? 50, 500);
+    const names = [...this.pluginOf].filter(([, plugin]) => plugin === queue).map(([name]) => name);
+    const jobs = (await Promise.all(names.map((name) => this.queue(name).getJobs(states, 0, limit - 1)))).flat();
     const infos = await Promise.all(jobs.filter(Boolean).map(async (j) => this.info(j)));
-    return infos.sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime());
+    return infos.sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime()).slice(0, limit);
   }
 
   private async info(job: Job): Promise<JobInfo> {
@@ -110,43 +117,39 @@ export class BullQueue implements QueueBackend {
 
   async startWorkers(processors: Map<string, JobProcessor>, isActive: (queue: string) => boolean): Promise<void> {
     this.isActive = isActive;
-    const byQueue = new Map<string, JobProcessor[]>();
-    for (const p of processors.values()) byQueue.set(p.queue, [...(byQueue.get(p.queue) ?? []), p]);
-    for (const [name, list] of byQueue) {
+    for (const [name, processor] of processors) {
+      if (this.workers.has(name)) continue;
+      this.pluginOf.set(name, processor.queue);
       this.queue(name);
-      const concurrency = Math.max(1, ...list.map((p) => p.definition.concurrency)) * 4;
       const connection = new IORedis(this.redisUrl, { maxRetriesPerRequest: null });
       this.workerConnections.push(connection);
       const worker = new Worker(
         name,
-        async (job) => {
-          const processor = processors.get(job.name);
-          if (!processor) throw new Error(`no processor for job '${job.name}' in queue '${name}'`);
-          await processor.run(job.data, { id: String(job.id), name: job.name, attempt: job.attemptsMade + 1 });
-        },
+        async (job) => processor.run(job.data, { id: String(job.id), name: job.name, attempt: job.attemptsMade + 1 }),
         {
           connection,
           prefix: this.prefix,
-          concurrency,
+          concurrency: processor.definition.concurrency,
           lockDuration: this.options.lockMs ?? 30_000,
           stalledInterval: this.options.stalledMs ?? 30_000,
           autorun: false,
         },
       );
       worker.on('failed', (job, error) => {
-        if (job) this.logger.warn(`[${name}] job ${job.name} ${job.id} attempt ${job.attemptsMade} failed: ${error.message}`);
+        if (job) this.logger.warn(`[${processor.queue}] job ${job.name} ${job.id} attempt ${job.attemptsMade} failed: ${error.message}`);
       });
       worker.on('error', (error) => this.logger.warn(`worker ${name}: ${errorText(error)}`));
       this.workers.set(name, worker);
+      if (!isActive(processor.queue)) void worker.pause(true);
       void worker.run();
-      if (!isActive(name)) worker.pause(true);
     }
   }
 
   onStateChange(): void {
     for (const [name, worker] of this.workers) {
-      if (this.isActive(name) && worker.isPaused()) worker.resume();
-      else if (!this.isActive(name) && !worker.isPaused()) void worker.pause(true);
+      const active = this.isActive(this.pluginOf.get(name) ?? 'core');
+      if (active && worker.isPaused()) worker.resume();
+      else if (!active && !worker.isPaused()) void worker.pause(true);
     }
   }
 
