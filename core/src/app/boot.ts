@@ -135,11 +135,14 @@ export async function bootPlein(options: BootOptions): Promise<RunningPlein> {
 
   let backend: QueueBackend;
   if (config.redisUrl) {
-    const bull = new BullQueue(config.redisUrl, config.queuePrefix, db, { lockMs: options.queue?.lockMs, stalledMs: options.queue?.stalledMs });
+    const bull = new BullQueue(config.redisUrl, config.queuePrefix, db, {
+      lockMs: options.queue?.lockMs ?? config.jobLockMs,
+      stalledMs: options.queue?.stalledMs ?? config.jobStalledMs,
+    });
     await bull.connect();
     backend = bull;
   } else {
-    backend = new EmbeddedQueue(db, clock, options.queue);
+    backend = new EmbeddedQueue(db, clock, { lockMs: config.jobLockMs, ...options.queue });
   }
   const jobs = new JobsService(backend, registry.isActive);
   const events = new EventBusService(db, jobs, clock, registry.isActive);
@@ -162,8 +165,10 @@ export async function bootPlein(options: BootOptions): Promise<RunningPlein> {
   const installed = booting.map((p) => registry.get(p.definition.id)!);
   const { module, modules } = buildAppModule(core, installed);
   const app = await NestFactory.create<NestFastifyApplication>(module, new FastifyAdapter({ bodyLimit: 1024 * 1024, trustProxy: true }), {
-    logger: options.logger ?? ['error', 'warn', 'log'],
+    logger: options.logger ?? (process.env.PLEIN_LOG === 'debug' ? ['error', 'warn', 'log', 'debug'] : ['error', 'warn']),
     abortOnError: false,
+    // Core owns body parsing (see the JSON parser below) instead of Nest's defaults.
+    bodyParser: false,
   });
 
   // Wire @OnEvent handlers and @ProcessJob processors of each plugin.
@@ -209,6 +214,13 @@ export async function bootPlein(options: BootOptions): Promise<RunningPlein> {
   }
 
   const fastify = app.getHttpAdapter().getInstance();
+  // An action POST often carries `content-type: application/json` and no body: accept that as no body.
+  const json = fastify.getDefaultJsonParser('error', 'error');
+  fastify.removeContentTypeParser('application/json');
+  fastify.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    if (body === '' || body === undefined) return done(null, undefined);
+    json(request, body as string, done);
+  });
   await app.register(fastifyStatic, { root: join(core.views.themeDir, 'public'), prefix: '/assets/theme/', decorateReply: false });
   for (const plugin of installed) {
     if (plugin.definition.assets) {

@@ -107,3 +107,13 @@ export async function runUserCreate(config: PleinConfig, o: { email: string; han
   });
   process.stdout.write(`created ${user.roles.join(',')} ${user.handle} <${user.email}> (${user.id})\n`);
 }
+
+export async function runTokenCreate(config: PleinConfig, handle: string, name: string): Promise<void> {
+  const token = await withCoreDatabase(config, async (db) => {
+    const users = new UsersService(db, new SystemClock());
+    const user = await users.findByHandle(handle);
+    if (!user) throw new CommandFailed(`token:create: expected the handle of an existing user, found '${handle}'`);
+    return users.issueToken(user.id, name);
+  });
+  process.stdout.write(`${token.token}\n`);
+}

@@ -4,7 +4,7 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import { bootPlein, BootError, type RunningPlein } from '../app/boot';
 import { ConfigError, loadConfig } from '../config/config';
 import { runCreatePlugin } from './create-plugin';
-import { runMigrate, runPluginsList, runPluginsSetEnabled, runUserCreate } from './commands';
+import { runMigrate, runPluginsList, runPluginsSetEnabled, runTokenCreate, runUserCreate } from './commands';
 import { migrationProgress } from './progress';
 
 /** Exit codes: 0 done, 1 failed (the reason is printed), 2 bad arguments (usage is printed). */
@@ -42,8 +42,10 @@ export function buildProgram(): Command {
       const config = loadConfig(process.env, options.worker ? {} : { runWorkers: false });
       const started = Date.now();
       const plein = await bootPlein({ config, listen: true, migrationProgress: migrationProgress() });
+      const address = plein.app.getHttpServer().address();
+      const port = typeof address === 'object' && address ? address.port : config.port;
       process.stderr.write(
-        `Plein is listening on http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${config.port} ` +
+        `Plein is listening on http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${port} ` +
           `(${plein.db.engine}, ${plein.jobs.backend.kind} queue, ${plein.registry.all().length} plugins, ${Date.now() - started} ms)\n`,
       );
       await serveUntilSignalled(plein, 'the server');
@@ -80,6 +82,13 @@ export function buildProgram(): Command {
     .option('--password <password>', 'password (at least 12 characters)')
     .option('--admin', 'give the user the admin role')
     .action(async (o: { email: string; handle: string; name: string; password?: string; admin?: boolean }) => runUserCreate(loadConfig(), o));
+
+  program
+    .command('token:create')
+    .description('issue a personal access token for a user and print it (shown once)')
+    .requiredOption('--handle <handle>', 'whose token')
+    .option('--name <name>', 'what the token is for', 'cli')
+    .action(async (o: { handle: string; name: string }) => runTokenCreate(loadConfig(), o.handle, o.name));
 
   program
     .command('create-plugin')

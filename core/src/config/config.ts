@@ -28,6 +28,10 @@ export interface PleinConfig {
   /** Queue key prefix in Redis, so several installations can share one Redis. */
   queuePrefix: string;
   theme: string;
+  /** How long a running job stays locked to its worker; a dead worker's job is retried after it. */
+  jobLockMs: number;
+  /** How often BullMQ looks for jobs whose worker died. */
+  jobStalledMs: number;
 }
 
 interface ConfigFile {
@@ -111,6 +115,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     statePollMs: Number(env.PLEIN_STATE_POLL_MS ?? 2000),
     queuePrefix: env.PLEIN_QUEUE_PREFIX ?? `plein-${dbName}`,
     theme: file.theme ?? 'default',
+    jobLockMs: Number(env.PLEIN_JOB_LOCK_MS ?? 30_000),
+    jobStalledMs: Number(env.PLEIN_JOB_STALLED_MS ?? 30_000),
   };
   return { ...config, ...overrides };
 }
