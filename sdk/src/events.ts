@@ -96,7 +96,15 @@ export interface EventHandlerOptions {
   attempts?: number;
 }
 
-/** @internal What {@link OnEvent} records on a method. */
+/**
+ * What {@link OnEvent} records on a method; core reads it to wire handlers.
+ *
+ * @example
+ * ```ts
+ * const list: EventHandlerMetadata[] = Reflect.getMetadata(METADATA.eventHandler, KudosService.prototype.count);
+ * ```
+ * @internal
+ */
 export interface EventHandlerMetadata {
   event: EventDefinition<unknown>;
   options: EventHandlerOptions;

@@ -38,7 +38,8 @@ export interface TestUser {
 }
 
 /**
- * A controllable clock for tests: it starts at real time and only moves when told.
+ * A controllable clock for tests: it follows real time plus whatever `advance` added, or stands
+ * still at the time `set` gave it.
  *
  * @example
  * ```ts
