@@ -77,6 +77,27 @@ describe('jobs', () => {
     expect(observed.done.filter((k) => k === 'repeat').length).toBe(count);
   });
 
+  it('holds the jobs of a disabled plugin until it is enabled again', async () => {
+    const admin = await intranet.createUser({ roles: ['admin'] });
+    await admin.http.post('/api/v1/plugins/ledger/disable').expect(200);
+    await jobs.enqueue(tickJob, { key: 'while-off' });
+    await intranet.runDueJobs();
+    await new Promise((r) => setTimeout(r, 300));
+    expect(observed.done).not.toContain('while-off');
+    await admin.http.post('/api/v1/plugins/ledger/enable').expect(200);
+    expect(await work(intranet, () => observed.done.includes('while-off'))).toBe(true);
+  });
+
+  it('shows operators the jobs of every plugin, filtered by state', async () => {
+    const admin = await intranet.createUser({ roles: ['admin'] });
+    const res = await admin.http.get('/api/v1/jobs').query({ state: 'failed' }).expect(200);
+    expect(res.body.items).toEqual(expect.arrayContaining([expect.objectContaining({ plugin: 'ledger', name: 'ledger.doomed-work', state: 'failed' })]));
+    const bad = await admin.http.get('/api/v1/jobs').query({ state: 'exploded' }).expect(422);
+    expect(bad.body.errors[0].field).toBe('state');
+    const member = await intranet.createUser();
+    await member.http.get('/api/v1/jobs').expect(403);
+  });
+
   it('refuses a malformed cron pattern', async () => {
     await expect(jobs.schedule(tickJob, { key: 'bad' }, { pattern: 'not a cron' })).rejects.toThrow();
   });

@@ -12,6 +12,7 @@ import { AccessGuard } from '../http/access.guard';
 import { PageInterceptor } from '../http/page.interceptor';
 import { ProblemFilter } from '../http/problem.filter';
 import { validationPipe } from '../http/validation';
+import { JobsController } from '../jobs/jobs.controller';
 import { JobsService } from '../jobs/jobs.service';
 import { PermissionsService } from '../permissions/permissions.service';
 import type { InstalledPlugin } from '../plugins/plugin-registry';
@@ -36,7 +37,7 @@ export interface CoreServices {
 }
 
 /** Controllers core mounts itself. */
-export const coreControllers: Type[] = [HealthController, PluginsController, AuditController];
+export const coreControllers: Type[] = [HealthController, PluginsController, AuditController, JobsController];
 
 function namedClass(name: string): Type {
   const cls = class {};

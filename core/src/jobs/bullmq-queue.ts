@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Logger } from '@nestjs/common';
 import type { EnqueueOptions, JobDefinition, JobInfo, JobSchedule } from '@plein/sdk';
-import { Queue, Worker, type Job, type JobType } from 'bullmq';
+import { DelayedError, Queue, Worker, type Job, type JobType } from 'bullmq';
 import IORedis, { type Redis } from 'ioredis';
 import type { DatabaseService } from '../database/database.service';
 import { errorText, type JobProcessor, type QueueBackend } from './queue-backend';
@@ -125,7 +125,14 @@ export class BullQueue implements QueueBackend {
       this.workerConnections.push(connection);
       const worker = new Worker(
         name,
-        async (job) => processor.run(job.data, { id: String(job.id), name: job.name, attempt: job.attemptsMade + 1 }),
+        async (job, token) => {
+          // A fetch already in flight when the plugin was disabled still hands over a job: put it back.
+          if (!this.isActive(processor.queue)) {
+            await job.moveToDelayed(Date.now() + 1000, token);
+            throw new DelayedError();
+          }
+          await processor.run(job.data, { id: String(job.id), name: job.name, attempt: job.attemptsMade + 1 });
+        },
         {
           connection,
           prefix: this.prefix,
