@@ -4,8 +4,7 @@
  *
  * @packageDocumentation
  */
-import type TestAgent from 'supertest/lib/agent';
-import type { Test } from 'supertest';
+import type { Agent } from 'supertest';
 import type { PluginDefinition } from '../plugin';
 import type { SignedInUser } from '../users';
 import type { DeliveredEvent } from '../events';
@@ -18,7 +17,7 @@ import type { DeliveredEvent } from '../events';
  * await intranet.http.get('/api/v1/health').expect(200);
  * ```
  */
-export type TestHttp = TestAgent<Test>;
+export type TestHttp = Agent;
 
 /**
  * A user made by {@link TestIntranet.createUser}, with an agent that authenticates as them.
