@@ -1,3 +1,4 @@
+import { defineEvent } from './events';
 import { DEFINITION_KIND } from './metadata';
 
 /**
@@ -36,4 +37,274 @@ export function defineContentType(
     displayName: options.displayName,
     urlPattern: options.urlPattern,
   });
+}
+
+/**
+ * Where an item stands. `pending`: held for review, seen by its author and moderators only.
+ * `hidden`: taken out of every listing by a moderator. `deleted`: removed, restorable.
+ *
+ * @example
+ * ```ts
+ * const visible: ContentStatus[] = ['published'];
+ * ```
+ */
+export type ContentStatus = 'published' | 'pending' | 'hidden' | 'deleted';
+
+/**
+ * Core's record of one item of content.
+ *
+ * @example
+ * ```ts
+ * if (record.status === 'pending') flash(`Held for review: ${record.statusReason}`);
+ * ```
+ */
+export interface ContentRecord {
+  id: string;
+  type: string;
+  pluginId: string;
+  spaceId: string | null;
+  authorId: string;
+  status: ContentStatus;
+  title: string | null;
+  excerpt: string | null;
+  /** Why the item is held, hidden or deleted (shown to its author). */
+  statusReason: string | null;
+  createdAt: Date;
+  updatedAt: Date;
+  editedAt: Date | null;
+}
+
+/**
+ * What a plugin submits: the item's text as people will read it (Markdown source is fine).
+ *
+ * @example
+ * ```ts
+ * const submission: ContentSubmission = { type: kudoContent, authorId: user.id, text: 'Thanks for the review!' };
+ * ```
+ */
+export interface ContentSubmission {
+  type: ContentTypeDefinition | string;
+  authorId: string;
+  spaceId?: string | null;
+  title?: string | null;
+  text: string;
+  /** Short plain text for lists and notifications; derived from `text` when absent. */
+  excerpt?: string | null;
+}
+
+/**
+ * What a gate sees: the submission, plus the item's id and plugin when it is an edit.
+ *
+ * @example
+ * ```ts
+ * const check = (input: GateInput) => (input.text.includes('layoffs') ? hold('sensitive topic') : publish());
+ * ```
+ */
+export interface GateInput extends Omit<ContentSubmission, 'type'> {
+  type: string;
+  pluginId: string;
+  /** Null for a new item. */
+  contentId: string | null;
+}
+
+/**
+ * A gate's answer. `publish` may carry changed text (a censored word replaced); `hold` keeps the
+ * item pending with the reason shown to its author; `reject` refuses it with a 422 naming the reason.
+ *
+ * @example
+ * ```ts
+ * const decision: GateDecision = { action: 'hold', reason: 'Posts about the reorganisation are reviewed first' };
+ * ```
+ */
+export type GateDecision =
+  | { action: 'publish'; text?: string; title?: string | null }
+  | { action: 'hold'; reason: string }
+  | { action: 'reject'; reason: string };
+
+/**
+ * A synchronous check every submission and edit passes through (the moderation plugin registers
+ * one). Gates run in registration order; the first `reject` or `hold` decides; censored text
+ * from one gate is what the next one sees.
+ *
+ * @example
+ * ```ts
+ * contents.registerGate({ name: 'no-shouting', check: (i) => (i.text === i.text.toUpperCase() ? { action: 'reject', reason: 'Please do not shout' } : { action: 'publish' }) });
+ * ```
+ */
+export interface ContentGate {
+  name: string;
+  check(input: GateInput): Promise<GateDecision> | GateDecision;
+}
+
+/**
+ * The result of a submission or edit: the record, and the text and title to store (a gate may
+ * have changed them).
+ *
+ * @example
+ * ```ts
+ * const { record, text } = await contents.submit({ type: kudoContent, authorId, text: message });
+ * ```
+ */
+export interface SubmittedContent {
+  record: ContentRecord;
+  text: string;
+  title: string | null;
+}
+
+/**
+ * The condition that keeps out what a user may not see, applied to a plugin's own query.
+ *
+ * @example
+ * ```ts
+ * const qb = db.repository(Kudo).createQueryBuilder('k');
+ * contents.visibleTo(user).applyTo(qb, 'k.contentId');
+ * ```
+ */
+export interface ContentVisibility {
+  /**
+   * Adds `INNER JOIN core_content <alias>` on `contentIdColumn` and the visibility condition.
+   *
+   * @example
+   * ```ts
+   * contents.visibleTo(user).applyTo(qb, 'post.contentId', 'content');
+   * ```
+   */
+  applyTo<Q extends import('typeorm').SelectQueryBuilder<any>>(qb: Q, contentIdColumn: string, alias?: string): Q;
+}
+
+/**
+ * The payload of every `content.*` event.
+ *
+ * @example
+ * ```ts
+ * @OnEvent(contentEvents.published, { durable: true })
+ * index(event: DeliveredEvent<ContentEventPayload>) { ... }
+ * ```
+ */
+export interface ContentEventPayload {
+  contentId: string;
+  type: string;
+  pluginId: string;
+  spaceId: string | null;
+  authorId: string;
+  status: ContentStatus;
+  reason: string | null;
+  actorId: string | null;
+}
+
+/**
+ * Events core publishes as content changes state.
+ *
+ * @example
+ * ```ts
+ * @OnEvent(contentEvents.hidden)
+ * onHidden(event: DeliveredEvent<ContentEventPayload>) { ... }
+ * ```
+ */
+export const contentEvents = {
+  published: defineEvent<ContentEventPayload>('content.published', { description: 'An item became visible' }),
+  held: defineEvent<ContentEventPayload>('content.held', { description: 'An item was held for review' }),
+  hidden: defineEvent<ContentEventPayload>('content.hidden', { description: 'A moderator hid an item' }),
+  deleted: defineEvent<ContentEventPayload>('content.deleted', { description: 'An item was deleted' }),
+  restored: defineEvent<ContentEventPayload>('content.restored', { description: 'A hidden or deleted item was published again' }),
+  edited: defineEvent<ContentEventPayload>('content.edited', { description: 'An item was edited' }),
+};
+
+/**
+ * The content contract (DESIGN.md §5): plugins create and change their items through it, and add
+ * {@link Contents.visibleTo} to their listings.
+ *
+ * @example
+ * ```ts
+ * constructor(private readonly contents: Contents) {}
+ * const { record, text } = await this.contents.submit({ type: kudoContent, authorId: user.id, text: message });
+ * ```
+ */
+export abstract class Contents {
+  /**
+   * Runs the gates and records a new item: `published`, or `pending` when a gate holds it.
+   * A rejecting gate throws a 422 naming `text` and the reason. Call it inside the transaction
+   * that stores the plugin's own row.
+   *
+   * @example
+   * ```ts
+   * const { record, text } = await contents.submit({ type: kudoContent, authorId, text: message });
+   * ```
+   */
+  abstract submit(submission: ContentSubmission): Promise<SubmittedContent>;
+
+  /**
+   * Resubmits changed text through the gates and stamps the edit time; an edit a gate holds turns
+   * a published item pending.
+   *
+   * @example
+   * ```ts
+   * const { text } = await contents.edit(kudo.contentId, { editorId: user.id, text: newMessage });
+   * ```
+   */
+  abstract edit(contentId: string, change: { editorId: string; text: string; title?: string | null; excerpt?: string | null }): Promise<SubmittedContent>;
+
+  /**
+   * Moves an item to another status (hide, delete, restore, approve) with the reason its author
+   * is shown, and publishes the matching `content.*` event.
+   *
+   * @example
+   * ```ts
+   * await contents.setStatus(id, 'hidden', { actorId: moderator.id, reason: 'Personal data' });
+   * ```
+   */
+  abstract setStatus(contentId: string, status: ContentStatus, by: { actorId: string | null; reason?: string | null }): Promise<ContentRecord>;
+
+  /**
+   * One record, whatever its status, or null.
+   *
+   * @example
+   * ```ts
+   * const record = await contents.get(kudo.contentId);
+   * ```
+   */
+  abstract get(contentId: string): Promise<ContentRecord | null>;
+
+  /**
+   * Many records in one query, keyed by id (for a page of a plugin's items).
+   *
+   * @example
+   * ```ts
+   * const records = await contents.getMany(page.map((k) => k.contentId));
+   * records.get(page[0].contentId)?.status;
+   * ```
+   */
+  abstract getMany(contentIds: readonly string[]): Promise<Map<string, ContentRecord>>;
+
+  /**
+   * One record if `user` may see it; otherwise a 404 (never a 403: its existence is not revealed).
+   *
+   * @example
+   * ```ts
+   * const record = await contents.getVisible(user, kudo.contentId);
+   * ```
+   */
+  abstract getVisible(user: { id: string } | null, contentId: string): Promise<ContentRecord>;
+
+  /**
+   * The condition for `user`'s listings: published items in spaces they may see, plus their own
+   * pending items (and, for moderators in scope, everyone's pending items). Hidden and deleted
+   * items appear in no listing.
+   *
+   * @example
+   * ```ts
+   * contents.visibleTo(user).applyTo(qb, 'k.contentId');
+   * ```
+   */
+  abstract visibleTo(user: { id: string } | null): Promise<ContentVisibility>;
+
+  /**
+   * Registers a gate every later submission and edit passes through.
+   *
+   * @example
+   * ```ts
+   * lifecycle: { init: (ctx) => ctx.get(Contents).registerGate(ctx.get(WatchedWordsGate)) }
+   * ```
+   */
+  abstract registerGate(gate: ContentGate): void;
 }

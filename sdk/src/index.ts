@@ -41,13 +41,32 @@ export {
   RequirePermission,
   Public,
   type PermissionDefinition,
+  type PermissionContext,
+  type PermissionRequirement,
+  type SpaceLocator,
   type BuiltInRole,
 } from './permissions';
+export { Spaces, type SpaceRef, type SpaceRole } from './spaces';
+export { Notifications, type NotificationInput, type NotificationKind } from './notifications';
 export { Users, CurrentUser, type UserRef, type SignedInUser } from './users';
-export { defineContentType, type ContentTypeDefinition } from './content';
+export {
+  defineContentType,
+  Contents,
+  contentEvents,
+  type ContentTypeDefinition,
+  type ContentStatus,
+  type ContentRecord,
+  type ContentSubmission,
+  type ContentGate,
+  type GateInput,
+  type GateDecision,
+  type SubmittedContent,
+  type ContentVisibility,
+  type ContentEventPayload,
+} from './content';
 export { Database } from './database';
 export { Settings } from './settings';
-export { Views, Render, type PageData } from './views';
+export { Views, Render, redirect, PAGE_REDIRECT, type PageData, type PageRedirect, type Flash } from './views';
 export { Audit, type AuditEntry } from './audit';
 export { Clock } from './clock';
 export { InvalidInput, Conflict, type FieldProblem } from './problems';

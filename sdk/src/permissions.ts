@@ -54,6 +54,20 @@ export function definePermission(
 }
 
 /**
+ * Where a permission is asked about: in a space (space grants and the user's space role count),
+ * and about an item someone owns (an `<x>-own` permission then suffices for its owner).
+ *
+ * @example
+ * ```ts
+ * const context: PermissionContext = { spaceId: post.spaceId, ownerId: post.authorId };
+ * ```
+ */
+export interface PermissionContext {
+  spaceId?: string | null;
+  ownerId?: string | null;
+}
+
+/**
  * Answers "may this user do that?".
  *
  * @example
@@ -64,14 +78,17 @@ export function definePermission(
  */
 export abstract class Permissions {
   /**
-   * Whether `user` (null: anonymous) holds `permission`.
+   * Whether `user` (null: anonymous) holds `permission`: through a global role, through their
+   * role in `context.spaceId` or a grant scoped to that space, or, when `context.ownerId` is the
+   * user, through the permission named `<permission>-own` (e.g. `forum.post.edit-own`).
    *
    * @example
    * ```ts
    * await permissions.can(null, 'kudos.kudo.read'); // true when anonymous may read
+   * await permissions.can(user, 'forum.post.edit', { spaceId: post.spaceId, ownerId: post.authorId });
    * ```
    */
-  abstract can(user: UserRef | null, permission: PermissionDefinition | string): Promise<boolean>;
+  abstract can(user: UserRef | null, permission: PermissionDefinition | string, context?: PermissionContext): Promise<boolean>;
 
   /**
    * Like {@link Permissions.can}, but throws 401 (anonymous) or 403 (signed in) when not allowed.
@@ -81,23 +98,46 @@ export abstract class Permissions {
    * await permissions.assert(user, kudosPermissions.give);
    * ```
    */
-  abstract assert(user: UserRef | null, permission: PermissionDefinition | string): Promise<void>;
+  abstract assert(user: UserRef | null, permission: PermissionDefinition | string, context?: PermissionContext): Promise<void>;
 }
 
 /**
- * Guards a route: the caller must hold `permission`. Every route names a permission or is
- * {@link Public}; a route with neither fails the boot.
+ * Where {@link RequirePermission} finds the space a request is about: `params.<name>`,
+ * `query.<name>` or `body.<name>`. The value may be a space id or slug.
+ *
+ * @example
+ * ```ts
+ * const where: SpaceLocator = 'body.spaceId';
+ * ```
+ */
+export type SpaceLocator = `params.${string}` | `query.${string}` | `body.${string}`;
+
+/** @internal What {@link RequirePermission} records. @example `{ name: 'wiki.page.edit', space: 'params.spaceId' }` */
+export interface PermissionRequirement {
+  name: string;
+  space?: SpaceLocator;
+}
+
+/**
+ * Guards a route: the caller must hold `permission` (in the request's space when `space` says
+ * where to find it). Every route names a permission or is {@link Public}; a route with neither
+ * fails the boot.
  *
  * @example
  * ```ts
  * @Post()
  * @RequirePermission(kudosPermissions.give)
  * give(@Body() body: GiveKudosDto, @CurrentUser() user: SignedInUser) { ... }
+ *
+ * @Post(':spaceId/pages')
+ * @RequirePermission('wiki.page.create', { space: 'params.spaceId' })
+ * create(...) { ... }
  * ```
  */
-export function RequirePermission(permission: PermissionDefinition | string): MethodDecorator & ClassDecorator {
+export function RequirePermission(permission: PermissionDefinition | string, options: { space?: SpaceLocator } = {}): MethodDecorator & ClassDecorator {
   const name = typeof permission === 'string' ? permission : permission.name;
-  return SetMetadata(METADATA.permission, name);
+  const requirement: PermissionRequirement = { name, ...(options.space ? { space: options.space } : {}) };
+  return SetMetadata(METADATA.permission, requirement);
 }
 
 /**

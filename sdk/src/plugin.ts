@@ -7,6 +7,7 @@ import type { ContentTypeDefinition } from './content';
 import type { EventDefinition } from './events';
 import type { JobDefinition } from './jobs';
 import { DEFINITION_KIND } from './metadata';
+import type { NotificationKind } from './notifications';
 import type { PermissionDefinition } from './permissions';
 
 /**
@@ -100,6 +101,10 @@ export interface PluginManifest {
   /** Folder of static files, relative to the package root, served at `/plugins/<pluginId>/`. */
   assets?: string;
   navigation?: NavigationItem[];
+  /** Kinds of notifications this plugin sends; users set a channel per kind. */
+  notificationKinds?: NotificationKind[];
+  /** Folder of message catalogues (`en.json`, `nl.json`), relative to the package root. */
+  locales?: string;
   /** A class-validator class whose property initialisers are the defaults. */
   settings?: Type;
   /** `abort` (default): a failure stops the boot. `disable`: the plugin is marked failed and the rest runs. */

@@ -26,6 +26,8 @@ export interface SignedInUser extends UserRef {
   email: string;
   roles: string[];
   status: 'active' | 'suspended' | 'deactivated';
+  /** The language the user chose (`en`, `nl`), or null to follow the browser. */
+  locale: string | null;
 }
 
 /**

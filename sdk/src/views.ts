@@ -51,3 +51,50 @@ export abstract class Views {
    */
   abstract render(view: string, data: object): Promise<string>;
 }
+
+/**
+ * A message shown once on the next page, after a redirect.
+ *
+ * @example
+ * ```ts
+ * const done: Flash = { kind: 'success', message: 'Your kudo is on its way' };
+ * ```
+ */
+export interface Flash {
+  kind: 'success' | 'info' | 'warning' | 'error';
+  message: string;
+}
+
+/** @internal Brand of {@link PageRedirect}. @example `PAGE_REDIRECT in value` */
+export const PAGE_REDIRECT = Symbol.for('plein.page-redirect');
+
+/**
+ * What a page handler returns to send the browser elsewhere (303 See Other), with a flash.
+ *
+ * @example
+ * ```ts
+ * return redirect('/kudos', { kind: 'success', message: 'Thanks sent' });
+ * ```
+ */
+export interface PageRedirect {
+  readonly [PAGE_REDIRECT]: true;
+  readonly url: string;
+  readonly flash?: Flash;
+}
+
+/**
+ * Redirects after a form post (Post/Redirect/Get), showing `flash` on the next page.
+ *
+ * @example
+ * ```ts
+ * @Post()
+ * @RequirePermission(kudosPermissions.give)
+ * async give(@Body() body: GiveKudosDto, @CurrentUser() user: SignedInUser) {
+ *   await this.kudos.give(user.id, body.toUserId, body.message);
+ *   return redirect('/kudos', { kind: 'success', message: 'Thanks sent' });
+ * }
+ * ```
+ */
+export function redirect(url: string, flash?: Flash): PageRedirect {
+  return Object.freeze({ [PAGE_REDIRECT]: true as const, url, ...(flash ? { flash } : {}) });
+}

@@ -1,6 +1,16 @@
 import { Global, Module, type DynamicModule, type Provider, type Type } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, APP_PIPE, RouterModule, type Routes } from '@nestjs/core';
-import { Audit, Clock, Database, EventBus, Jobs, Permissions, Settings, Users, Views } from '@plein/sdk';
+import { Audit, Clock, Contents, Database, EventBus, Jobs, Notifications, Permissions, Settings, Spaces, Users, Views } from '@plein/sdk';
+import { AuthController } from '../auth/auth.controller';
+import { AuthService } from '../auth/auth.service';
+import { ThrottleService } from '../auth/throttle.service';
+import { ContentsService } from '../content/contents.service';
+import { NotificationsController } from '../notifications/notifications.controller';
+import { NotificationsService } from '../notifications/notifications.service';
+import { PermissionsController } from '../permissions/permissions.controller';
+import { SpacesController } from '../spaces/spaces.controller';
+import { SpacesService } from '../spaces/spaces.service';
+import { UsersController } from '../users/users.controller';
 import { AuditController } from '../audit/audit.controller';
 import { AuditService } from '../audit/audit.service';
 import { PLEIN_CONFIG } from '../config/config.token';
@@ -34,10 +44,25 @@ export interface CoreServices {
   events: EventBusService;
   audit: AuditService;
   views: ViewEngine;
+  auth: AuthService;
+  throttle: ThrottleService;
+  spaces: SpacesService;
+  contents: ContentsService;
+  notifications: NotificationsService;
 }
 
 /** Controllers core mounts itself. */
-export const coreControllers: Type[] = [HealthController, PluginsController, AuditController, JobsController];
+export const coreControllers: Type[] = [
+  HealthController,
+  PluginsController,
+  AuditController,
+  JobsController,
+  AuthController,
+  UsersController,
+  SpacesController,
+  PermissionsController,
+  NotificationsController,
+];
 
 function namedClass(name: string): Type {
   const cls = class {};
@@ -79,6 +104,12 @@ export function buildAppModule(core: CoreServices, plugins: InstalledPlugin[]): 
     { provide: EventBusService, useValue: core.events },
     { provide: AuditService, useValue: core.audit },
     { provide: ViewEngine, useValue: core.views },
+    { provide: AuthService, useValue: core.auth },
+    { provide: ThrottleService, useValue: core.throttle },
+    { provide: SpacesService, useValue: core.spaces },
+    { provide: Spaces, useValue: core.spaces },
+    { provide: ContentsService, useValue: core.contents },
+    { provide: NotificationsService, useValue: core.notifications },
   ];
   const CoreModule = namedClass('PleinCoreModule');
   Global()(CoreModule);
@@ -95,6 +126,8 @@ export function buildAppModule(core: CoreServices, plugins: InstalledPlugin[]): 
       { provide: Settings, useValue: new PluginSettings(d.id, d.settings, core.db, core.clock) },
       { provide: Audit, useValue: core.audit.forPlugin(d.id) },
       { provide: Views, useValue: new PluginViews(core.views) },
+      { provide: Contents, useValue: core.contents.forPlugin(d.id) },
+      { provide: Notifications, useValue: core.notifications.forPlugin(d.id) },
     ];
     const providers = [...(d.providers ?? []), ...scoped];
     const PluginModule = namedClass(`${pascal(d.id)}PluginModule`);

@@ -1,5 +1,8 @@
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
+import fastifyCookie from '@fastify/cookie';
+import fastifyFormbody from '@fastify/formbody';
+import fastifyHelmet from '@fastify/helmet';
 import fastifyStatic from '@fastify/static';
 import { Logger, type LogLevel, type Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
@@ -25,6 +28,12 @@ import { discoverPlugins, type DiscoveredPlugin } from '../plugins/discovery';
 import { PluginRegistry, type InstalledPlugin } from '../plugins/plugin-registry';
 import { describeProblem, unguardedRoutes, validatePlugins, type PluginProblem } from '../plugins/validation';
 import { UsersService } from '../users/users.service';
+import { AuthService } from '../auth/auth.service';
+import { ThrottleService } from '../auth/throttle.service';
+import { ContentsService } from '../content/contents.service';
+import { MailService } from '../notifications/mail.service';
+import { NotificationsService } from '../notifications/notifications.service';
+import { SpacesService } from '../spaces/spaces.service';
 import { ViewEngine } from '../views/view-engine';
 import { buildAppModule, coreControllers, type CoreServices } from './app-module';
 
@@ -146,9 +155,21 @@ export async function bootPlein(options: BootOptions): Promise<RunningPlein> {
   }
   const jobs = new JobsService(backend, registry.isActive);
   const events = new EventBusService(db, jobs, clock, registry.isActive);
-  const permissions = new PermissionsService();
+  const permissions = new PermissionsService(db, clock);
   permissions.declare('core', Object.values(corePermissions));
   for (const plugin of booting) permissions.declare(plugin.definition.id, plugin.definition.permissions ?? []);
+  const users = new UsersService(db, clock);
+  const isSiteAdmin = (id: string) => users.isSiteAdmin(id);
+  const audit = new AuditService(db, clock);
+  const throttle = new ThrottleService(db, clock);
+  const spaces = new SpacesService(db, clock, isSiteAdmin);
+  permissions.useSpaceRoles((userId, spaceId) => spaces.roleOf(userId, spaceId));
+  await permissions.seed();
+  const contents = new ContentsService(db, clock, events, permissions, isSiteAdmin, (u) => users.signedIn(u.id));
+  for (const plugin of booting) contents.declareTypes(plugin.definition.id, plugin.definition.contentTypes ?? []);
+  const mail = new MailService(config.smtpUrl, join(config.dataDir, 'mail'));
+  const notifications = new NotificationsService(db, clock, jobs, mail, () => config.publicUrl);
+  for (const plugin of booting) notifications.declare(plugin.definition.id, plugin.definition.notificationKinds ?? []);
   const pluginViews = new Map(booting.filter((p) => p.definition.views).map((p) => [p.definition.id, resolve(p.root, p.definition.views!)]));
   const core: CoreServices = {
     config,
@@ -156,11 +177,16 @@ export async function bootPlein(options: BootOptions): Promise<RunningPlein> {
     clock,
     registry,
     permissions,
-    users: new UsersService(db, clock),
+    users,
     jobs,
     events,
-    audit: new AuditService(db, clock),
+    audit,
     views: new ViewEngine(findTheme(config.theme, config.root), pluginViews),
+    auth: new AuthService(db, clock, users, throttle, audit, config.secret),
+    throttle,
+    spaces,
+    contents,
+    notifications,
   };
   const installed = booting.map((p) => registry.get(p.definition.id)!);
   const { module, modules } = buildAppModule(core, installed);
@@ -214,6 +240,12 @@ export async function bootPlein(options: BootOptions): Promise<RunningPlein> {
   }
 
   const fastify = app.getHttpAdapter().getInstance();
+  await app.register(fastifyCookie);
+  await app.register(fastifyFormbody, { bodyLimit: 1024 * 1024 });
+  await app.register(fastifyHelmet, {
+    // No inline script anywhere: pages work without JavaScript and enhance from files.
+    contentSecurityPolicy: { directives: { defaultSrc: ["'self'"], scriptSrc: ["'self'"], styleSrc: ["'self'"], imgSrc: ["'self'", 'data:'], objectSrc: ["'none'"], baseUri: ["'self'"], formAction: ["'self'"], frameAncestors: ["'none'"] } },
+  });
   // An action POST often carries `content-type: application/json` and no body: accept that as no body.
   const json = fastify.getDefaultJsonParser('error', 'error');
   fastify.removeContentTypeParser('application/json');
@@ -253,6 +285,9 @@ export async function bootPlein(options: BootOptions): Promise<RunningPlein> {
   }
   registry.onChange(() => backend.onStateChange?.());
   registry.startPolling(config.statePollMs);
+  // Grants changed on another instance reach this one on the same beat as plugin state.
+  const grantPoll = config.statePollMs > 0 ? setInterval(() => void permissions.reload().catch((e: Error) => logger.warn(`could not re-read grants: ${e.message}`)), config.statePollMs) : null;
+  grantPoll?.unref();
 
   let closed = false;
   return {
@@ -263,6 +298,7 @@ export async function bootPlein(options: BootOptions): Promise<RunningPlein> {
       if (closed) return;
       closed = true;
       registry.stopPolling();
+      if (grantPoll) clearInterval(grantPoll);
       if (sweeper) clearInterval(sweeper);
       for (const plugin of [...installed].reverse()) {
         try {

@@ -32,6 +32,8 @@ export interface PleinConfig {
   jobLockMs: number;
   /** How often BullMQ looks for jobs whose worker died. */
   jobStalledMs: number;
+  /** The address people reach Plein at, for links in e-mail. */
+  publicUrl: string;
 }
 
 interface ConfigFile {
@@ -117,6 +119,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     theme: file.theme ?? 'default',
     jobLockMs: Number(env.PLEIN_JOB_LOCK_MS ?? 30_000),
     jobStalledMs: Number(env.PLEIN_JOB_STALLED_MS ?? 30_000),
+    publicUrl: env.PLEIN_PUBLIC_URL ?? `http://localhost:${port}`,
   };
   return { ...config, ...overrides };
 }

@@ -1,6 +1,6 @@
 import type { MigrationClass } from '@plein/sdk';
 import { DataSource } from 'typeorm';
-import { MigrationExecutor } from 'typeorm/migration/MigrationExecutor';
+import { MigrationExecutor } from 'typeorm';
 import type { DatabaseConfig } from '../config/config';
 import { dataSourceOptions, ensureMysqlDatabase } from './data-source';
 

@@ -11,6 +11,7 @@ export class UserRow {
   @Column({ name: 'password_hash', type: 'varchar', length: 255, nullable: true }) passwordHash: string | null;
   @Column({ type: 'varchar', length: 255, transformer: roleList }) roles: string[];
   @Column({ type: 'varchar', length: 16 }) status: 'active' | 'suspended' | 'deactivated';
+  @Column({ type: 'varchar', length: 8, nullable: true }) locale: string | null;
   @Column({ name: 'created_at', type: 'datetime', precision: 3 }) createdAt: Date;
   @Column({ name: 'updated_at', type: 'datetime', precision: 3 }) updatedAt: Date;
 }

@@ -13,6 +13,7 @@ export interface NewUser {
   displayName: string;
   roles?: string[];
   passwordHash?: string | null;
+  locale?: string | null;
 }
 
 function toRef(row: UserRow): UserRef {
@@ -20,7 +21,7 @@ function toRef(row: UserRow): UserRef {
 }
 
 export function toSignedIn(row: UserRow): SignedInUser {
-  return { ...toRef(row), email: row.email, roles: row.roles, status: row.status };
+  return { ...toRef(row), email: row.email, roles: row.roles, status: row.status, locale: row.locale };
 }
 
 export function hashToken(token: string): string {
@@ -52,6 +53,17 @@ export class UsersService extends Users {
     return new Map(rows.map((r) => [r.id, toRef(r)]));
   }
 
+  /** The full signed-in view of a user (roles, status), or null. */
+  async signedIn(id: string): Promise<SignedInUser | null> {
+    const row = await this.db.repository(UserRow).findOneBy({ id });
+    return row ? toSignedIn(row) : null;
+  }
+
+  async isSiteAdmin(id: string): Promise<boolean> {
+    const row = await this.db.repository(UserRow).findOneBy({ id });
+    return Boolean(row && row.status === 'active' && row.roles.includes('admin'));
+  }
+
   async count(): Promise<number> {
     return this.db.repository(UserRow).count();
   }
@@ -76,6 +88,7 @@ export class UsersService extends Users {
         passwordHash: input.passwordHash ?? null,
         roles: input.roles?.length ? input.roles : ['member'],
         status: 'active',
+        locale: input.locale ?? null,
         createdAt: now,
         updatedAt: now,
       };

@@ -1,8 +1,9 @@
 import { definePlugin, Jobs } from '@plein/sdk';
 import { KudosController } from './controllers/kudos.controller';
 import { Kudo, KudosTally } from './entities/kudo.entity';
-import { kudosGiven, recountTallies } from './events';
+import { kudoContent, kudosGiven, recountTallies } from './events';
 import { KudosInit1730000000000 } from './migrations/1730000000000-kudos-init';
+import { KudosContent1731000000000 } from './migrations/1731000000000-kudos-content';
 import { KudosPage } from './pages/kudos.page';
 import { kudosPermissions } from './permissions';
 import { KudosService } from './services/kudos.service';
@@ -15,7 +16,9 @@ export default definePlugin({
   displayName: 'Kudos',
   description: 'Thank a colleague, and see who helped whom',
   entities: [Kudo, KudosTally],
-  migrations: [KudosInit1730000000000],
+  migrations: [KudosInit1730000000000, KudosContent1731000000000],
+  contentTypes: [kudoContent],
+  notificationKinds: [{ kind: 'kudos.received', label: 'Someone thanked me', defaultChannel: 'email' }],
   permissions: Object.values(kudosPermissions),
   events: [kudosGiven],
   jobs: [recountTallies],

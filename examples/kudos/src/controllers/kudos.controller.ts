@@ -15,9 +15,9 @@ export class KudosController {
 
   @Get()
   @RequirePermission(kudosPermissions.read)
-  async list(@Query('limit') limit?: string, @Query('cursor') cursor?: string): Promise<Page<KudoView>> {
+  async list(@CurrentUser() user: SignedInUser | null, @Query('limit') limit?: string, @Query('cursor') cursor?: string): Promise<Page<KudoView>> {
     const take = parseLimit(limit);
-    const rows = await this.kudos.latest(take + 1, decodeCursor<{ createdAt: string; id: string }>(cursor));
+    const rows = await this.kudos.latest(user, take + 1, decodeCursor<{ createdAt: string; id: string }>(cursor));
     const page = rows.slice(0, take);
     const last = page[page.length - 1];
     return {
@@ -35,7 +35,7 @@ export class KudosController {
   @Get('leaderboard')
   @RequirePermission(kudosPermissions.read)
   async leaderboard() {
-    return { items: await this.kudos.leaderboard() };
+    return { items: await this.kudos.leaderboard(), nextCursor: null };
   }
 
   @Post('recount')
@@ -47,7 +47,7 @@ export class KudosController {
 
   @Get(':id')
   @RequirePermission(kudosPermissions.read)
-  one(@Param('id') id: string): Promise<KudoView> {
-    return this.kudos.one(id);
+  one(@Param('id') id: string, @CurrentUser() user: SignedInUser | null): Promise<KudoView> {
+    return this.kudos.one(user, id);
   }
 }

@@ -8,6 +8,8 @@ export class Kudo {
   @Column({ name: 'from_user_id', type: 'varchar', length: 36 }) fromUserId: string;
   @Column({ name: 'to_user_id', type: 'varchar', length: 36 }) toUserId: string;
   @Column({ type: 'varchar', length: 1000 }) message: string;
+  /** The item's row in core_content (status, visibility). */
+  @Column({ name: 'content_id', type: 'varchar', length: 36, nullable: true }) contentId: string | null;
   @Column({ name: 'created_at', type: 'datetime', precision: 3 }) createdAt: Date;
 }
 

@@ -12,7 +12,7 @@ export class KudosPage {
   @RequirePermission(kudosPermissions.read)
   @Render('kudos/list')
   async list(@CurrentUser() user: SignedInUser | null): Promise<PageData> {
-    const [kudos, leaderboard] = await Promise.all([this.kudos.latest(20, null).then((k) => this.kudos.describe(k)), this.kudos.leaderboard(5)]);
+    const [kudos, leaderboard] = await Promise.all([this.kudos.latest(user, 20, null).then((k) => this.kudos.describe(k)), this.kudos.leaderboard(5)]);
     return { title: 'Kudos', kudos, leaderboard, signedIn: user !== null };
   }
 }

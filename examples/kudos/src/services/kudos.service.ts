@@ -1,17 +1,39 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable, NotFoundException } from '@nestjs/common';
-import { Clock, Database, EventBus, InvalidInput, OnEvent, ProcessJob, Settings, Users, type DeliveredEvent, type UserRef } from '@plein/sdk';
+import {
+  Clock,
+  Contents,
+  Database,
+  EventBus,
+  InvalidInput,
+  Notifications,
+  OnEvent,
+  ProcessJob,
+  Settings,
+  Users,
+  type ContentStatus,
+  type DeliveredEvent,
+  type UserRef,
+} from '@plein/sdk';
 import { KudosTally, Kudo } from '../entities/kudo.entity';
-import { kudosGiven, recountTallies } from '../events';
+import { kudoContent, kudosGiven, recountTallies } from '../events';
 import type { KudosSettings } from '../settings';
 
 export interface KudoView {
   id: string;
+  contentId: string | null;
+  type: 'kudos.kudo';
+  status: ContentStatus;
+  author: UserRef | null;
+  spaceId: null;
   from: UserRef | null;
   to: UserRef | null;
   message: string;
   createdAt: string;
+  updatedAt: string;
 }
+
+type Viewer = { id: string } | null;
 
 @Injectable()
 export class KudosService {
@@ -21,6 +43,8 @@ export class KudosService {
     private readonly users: Users,
     private readonly settings: Settings,
     private readonly clock: Clock,
+    private readonly contents: Contents,
+    private readonly notifications: Notifications,
   ) {}
 
   async give(fromUserId: string, toUserId: string, message: string): Promise<KudoView> {
@@ -29,38 +53,55 @@ export class KudosService {
     if (!text) throw new InvalidInput([{ field: 'message', message: 'must not be empty' }]);
     if ([...text].length > maxMessageLength) throw new InvalidInput([{ field: 'message', message: `must be at most ${maxMessageLength} characters` }]);
     if (toUserId === fromUserId) throw new InvalidInput([{ field: 'toUserId', message: 'you cannot thank yourself' }]);
-    if (!(await this.users.findById(toUserId))) throw new InvalidInput([{ field: 'toUserId', message: 'no such colleague' }]);
-    const kudo = await this.db.transaction(async () => {
-      const row: Kudo = { id: randomUUID(), fromUserId, toUserId, message: text, createdAt: this.clock.now() };
+    const receiver = await this.users.findById(toUserId);
+    if (!receiver) throw new InvalidInput([{ field: 'toUserId', message: 'no such colleague' }]);
+    const { kudo, status } = await this.db.transaction(async () => {
+      // The gates may hold the kudo for review or change its text; store what they decided.
+      const submitted = await this.contents.submit({ type: kudoContent, authorId: fromUserId, text });
+      const row: Kudo = { id: randomUUID(), fromUserId, toUserId, message: submitted.text, contentId: submitted.record.id, createdAt: this.clock.now() };
       await this.db.repository(Kudo).insert(row);
       await this.events.publish(kudosGiven, { kudoId: row.id, fromUserId, toUserId });
-      return row;
+      if (submitted.record.status === 'published') {
+        const giver = await this.users.findById(fromUserId);
+        await this.notifications.notify([toUserId], { kind: 'kudos.received', title: `${giver?.displayName ?? 'Someone'} thanked you`, url: '/kudos', contentId: submitted.record.id });
+      }
+      return { kudo: row, status: submitted.record.status };
     });
-    return (await this.describe([kudo]))[0];
+    return (await this.describe([{ ...kudo, status, updatedAt: kudo.createdAt }]))[0];
   }
 
-  /** Newest first; `after` is the last item of the previous page. */
-  async latest(limit: number, after: { createdAt: string; id: string } | null): Promise<Kudo[]> {
+  /** Newest first among what `viewer` may see; `after` is the last item of the previous page. */
+  async latest(viewer: Viewer, limit: number, after: { createdAt: string; id: string } | null): Promise<Array<Kudo & { status: ContentStatus; updatedAt: Date }>> {
     const qb = this.db.repository(Kudo).createQueryBuilder('k').orderBy('k.createdAt', 'DESC').addOrderBy('k.id', 'DESC').take(limit);
-    if (after) qb.where('(k.createdAt < :at OR (k.createdAt = :at AND k.id < :id))', { at: new Date(after.createdAt), id: after.id });
-    return qb.getMany();
+    (await this.contents.visibleTo(viewer)).applyTo(qb, 'k.content_id');
+    if (after) qb.andWhere('(k.createdAt < :at OR (k.createdAt = :at AND k.id < :id))', { at: new Date(after.createdAt), id: after.id });
+    const kudos = await qb.getMany();
+    const records = await this.contents.getMany(kudos.map((k) => k.contentId!));
+    return kudos.map((k) => ({ ...k, status: records.get(k.contentId!)!.status, updatedAt: records.get(k.contentId!)!.updatedAt }));
   }
 
-  async one(id: string): Promise<KudoView> {
+  async one(viewer: Viewer, id: string): Promise<KudoView> {
     const kudo = await this.db.repository(Kudo).findOneBy({ id });
-    if (!kudo) throw new NotFoundException(`No kudo with the id '${id}'`);
-    return (await this.describe([kudo]))[0];
+    if (!kudo?.contentId) throw new NotFoundException(`No kudo with the id '${id}'`);
+    const record = await this.contents.getVisible(viewer, kudo.contentId);
+    return (await this.describe([{ ...kudo, status: record.status, updatedAt: record.updatedAt }]))[0];
   }
 
   /** Kudos with their people, in two queries whatever the page size. */
-  async describe(kudos: Kudo[]): Promise<KudoView[]> {
+  async describe(kudos: Array<Kudo & { status: ContentStatus; updatedAt: Date }>): Promise<KudoView[]> {
     const people = await this.users.findByIds(kudos.flatMap((k) => [k.fromUserId, k.toUserId]));
     return kudos.map((k) => ({
       id: k.id,
+      contentId: k.contentId,
+      type: 'kudos.kudo',
+      status: k.status,
+      author: people.get(k.fromUserId) ?? null,
+      spaceId: null,
       from: people.get(k.fromUserId) ?? null,
       to: people.get(k.toUserId) ?? null,
       message: k.message,
       createdAt: k.createdAt.toISOString(),
+      updatedAt: k.updatedAt.toISOString(),
     }));
   }
 

@@ -1,0 +1,262 @@
+import { randomUUID } from 'node:crypto';
+import { NotFoundException } from '@nestjs/common';
+import {
+  contentEvents,
+  Contents,
+  InvalidInput,
+  type Clock,
+  type ContentGate,
+  type ContentRecord,
+  type ContentStatus,
+  type ContentSubmission,
+  type ContentTypeDefinition,
+  type ContentVisibility,
+  type EventDefinition,
+  type SubmittedContent,
+  type UserRef,
+} from '@plein/sdk';
+import { In, type SelectQueryBuilder } from 'typeorm';
+import type { DatabaseService } from '../database/database.service';
+import type { EventBusService } from '../events/event-bus.service';
+import type { PermissionsService } from '../permissions/permissions.service';
+import { MembershipRow, SpaceRow } from '../spaces/space.entities';
+import { ContentRow } from './content.entity';
+
+/** The permission that lets a moderator see held items in listings (everywhere, or in their spaces). */
+export const REVIEW_PERMISSION = 'core.content.review';
+
+const EVENT_FOR: Record<ContentStatus, EventDefinition<unknown>> = {
+  published: contentEvents.published as EventDefinition<unknown>,
+  pending: contentEvents.held as EventDefinition<unknown>,
+  hidden: contentEvents.hidden as EventDefinition<unknown>,
+  deleted: contentEvents.deleted as EventDefinition<unknown>,
+};
+
+function excerptOf(text: string): string {
+  const plain = text.replace(/[#>*_`~[\]()!]/g, ' ').replace(/\s+/g, ' ').trim();
+  return [...plain].length > 280 ? `${[...plain].slice(0, 279).join('')}…` : plain;
+}
+
+let aliasCounter = 0;
+
+/**
+ * The content contract (DESIGN.md §5) for one plugin. Types must belong to the plugin; gates run
+ * on every submission and edit; status changes publish `content.*` events after commit.
+ */
+export class ContentsService {
+  private readonly gates: ContentGate[] = [];
+  private readonly types = new Map<string, { pluginId: string; definition: ContentTypeDefinition }>();
+
+  constructor(
+    private readonly db: DatabaseService,
+    private readonly clock: Clock,
+    private readonly events: EventBusService,
+    private readonly permissions: PermissionsService,
+    private readonly isSiteAdmin: (userId: string) => Promise<boolean>,
+    private readonly resolve: (user: { id: string }) => Promise<UserRef | null>,
+  ) {}
+
+  /** Permission checks need roles; callers may pass a bare `{ id }`. */
+  private async full(user: { id: string }): Promise<UserRef | null> {
+    return 'roles' in user ? (user as unknown as UserRef) : this.resolve(user);
+  }
+
+  declareTypes(pluginId: string, definitions: readonly ContentTypeDefinition[]): void {
+    for (const definition of definitions) this.types.set(definition.name, { pluginId, definition });
+  }
+
+  typeOf(name: string): ContentTypeDefinition | undefined {
+    return this.types.get(name)?.definition;
+  }
+
+  /** Where a person reads an item: the content type's URL pattern with the plugin's id filled in. */
+  urlOf(type: string, itemId: string): string | null {
+    return this.types.get(type)?.definition.urlPattern.replace('{id}', encodeURIComponent(itemId)) ?? null;
+  }
+
+  registerGate(gate: ContentGate): void {
+    this.gates.push(gate);
+  }
+
+  forPlugin(pluginId: string): Contents {
+    return new PluginContents(pluginId, this);
+  }
+
+  private async runGates(input: Parameters<ContentGate['check']>[0]): Promise<{ status: 'published' | 'pending'; reason: string | null; text: string; title: string | null }> {
+    let text = input.text;
+    let title = input.title ?? null;
+    for (const gate of this.gates) {
+      const decision = await gate.check({ ...input, text, title });
+      if (decision.action === 'reject') throw new InvalidInput([{ field: 'text', message: decision.reason }], decision.reason);
+      if (decision.action === 'hold') return { status: 'pending', reason: decision.reason, text, title };
+      if (decision.text !== undefined) text = decision.text;
+      if (decision.title !== undefined) title = decision.title;
+    }
+    return { status: 'published', reason: null, text, title };
+  }
+
+  private payload(row: ContentRow, actorId: string | null) {
+    return { contentId: row.id, type: row.type, pluginId: row.pluginId, spaceId: row.spaceId, authorId: row.authorId, status: row.status, reason: row.statusReason, actorId };
+  }
+
+  async submit(pluginId: string, submission: ContentSubmission): Promise<SubmittedContent> {
+    const type = typeof submission.type === 'string' ? submission.type : submission.type.name;
+    const owner = this.types.get(type);
+    if (!owner || owner.pluginId !== pluginId) {
+      throw new Error(`Plugin '${pluginId}': expected a content type it declares in contentTypes, found '${type}'`);
+    }
+    return this.db.transaction(async (m) => {
+      const decided = await this.runGates({ ...submission, type, pluginId, contentId: null });
+      const now = this.clock.now();
+      const row: ContentRow = {
+        id: randomUUID(),
+        type,
+        pluginId,
+        spaceId: submission.spaceId ?? null,
+        authorId: submission.authorId,
+        status: decided.status,
+        title: decided.title?.slice(0, 255) ?? null,
+        excerpt: (submission.excerpt ?? excerptOf(decided.text)).slice(0, 500) || null,
+        searchText: [decided.title, decided.text].filter(Boolean).join('\n'),
+        statusReason: decided.reason,
+        createdAt: now,
+        updatedAt: now,
+        editedAt: null,
+      };
+      await m.insert(ContentRow, row);
+      await this.events.publish('core', EVENT_FOR[row.status], this.payload(row, submission.authorId));
+      return { record: { ...row }, text: decided.text, title: decided.title };
+    });
+  }
+
+  async edit(pluginId: string, contentId: string, change: { editorId: string; text: string; title?: string | null; excerpt?: string | null }): Promise<SubmittedContent> {
+    return this.db.transaction(async (m) => {
+      const row = await m.findOneBy(ContentRow, { id: contentId, pluginId });
+      if (!row) throw new NotFoundException(`No content with the id '${contentId}'`);
+      const decided = await this.runGates({ type: row.type, pluginId, contentId, authorId: row.authorId, spaceId: row.spaceId, title: change.title ?? row.title, text: change.text });
+      const now = this.clock.now();
+      const wasPublished = row.status === 'published';
+      const status: ContentStatus = row.status === 'published' || row.status === 'pending' ? decided.status : row.status;
+      Object.assign(row, {
+        status,
+        statusReason: status === 'pending' ? decided.reason : row.status === status ? row.statusReason : null,
+        title: decided.title?.slice(0, 255) ?? null,
+        excerpt: (change.excerpt ?? excerptOf(decided.text)).slice(0, 500) || null,
+        searchText: [decided.title, decided.text].filter(Boolean).join('\n'),
+        updatedAt: now,
+        editedAt: now,
+      });
+      await m.save(ContentRow, row);
+      await this.events.publish('core', contentEvents.edited, this.payload(row, change.editorId));
+      if (wasPublished && status === 'pending') await this.events.publish('core', contentEvents.held, this.payload(row, change.editorId));
+      return { record: { ...row }, text: decided.text, title: decided.title };
+    });
+  }
+
+  async setStatus(contentId: string, status: ContentStatus, by: { actorId: string | null; reason?: string | null }): Promise<ContentRecord> {
+    return this.db.transaction(async (m) => {
+      const row = await m.findOneBy(ContentRow, { id: contentId });
+      if (!row) throw new NotFoundException(`No content with the id '${contentId}'`);
+      if (row.status === status) return { ...row };
+      const restored = (row.status === 'hidden' || row.status === 'deleted') && status === 'published';
+      Object.assign(row, { status, statusReason: status === 'published' ? null : (by.reason ?? null), updatedAt: this.clock.now() });
+      await m.update(ContentRow, { id: contentId }, { status: row.status, statusReason: row.statusReason, updatedAt: row.updatedAt });
+      await this.events.publish('core', restored ? contentEvents.restored : EVENT_FOR[status], this.payload(row, by.actorId));
+      return { ...row };
+    });
+  }
+
+  async get(contentId: string): Promise<ContentRecord | null> {
+    return this.db.repository(ContentRow).findOneBy({ id: contentId });
+  }
+
+  async getMany(contentIds: readonly string[]): Promise<Map<string, ContentRecord>> {
+    if (contentIds.length === 0) return new Map();
+    const rows = await this.db.repository(ContentRow).findBy({ id: In([...new Set(contentIds)]) });
+    return new Map(rows.map((r) => [r.id, { ...r }]));
+  }
+
+  /** Whether `user` may read this one item (an author always sees their own held, hidden or deleted item). */
+  async canSee(user: { id: string } | null, row: ContentRow): Promise<boolean> {
+    const admin = user ? await this.isSiteAdmin(user.id) : false;
+    if (row.spaceId && !admin) {
+      const space = await this.db.repository(SpaceRow).findOneBy({ id: row.spaceId });
+      if (!space) return false;
+      if (space.visibility === 'private') {
+        if (!user || !(await this.db.repository(MembershipRow).existsBy({ spaceId: row.spaceId, userId: user.id, status: 'active' }))) return false;
+      }
+    }
+    if (row.status === 'published') return true;
+    if (!user) return false;
+    if (row.authorId === user.id) return true;
+    return this.permissions.can(await this.full(user), REVIEW_PERMISSION, { spaceId: row.spaceId });
+  }
+
+  async getVisible(user: { id: string } | null, contentId: string): Promise<ContentRecord> {
+    const row = await this.db.repository(ContentRow).findOneBy({ id: contentId });
+    if (!row || !(await this.canSee(user, row))) throw new NotFoundException();
+    return { ...row };
+  }
+
+  async visibleTo(user: { id: string } | null): Promise<ContentVisibility> {
+    const admin = user ? await this.isSiteAdmin(user.id) : false;
+    const reviewsEverywhere = user ? await this.permissions.can(await this.full(user), REVIEW_PERMISSION) : false;
+    return {
+      applyTo<Q extends SelectQueryBuilder<any>>(qb: Q, contentIdColumn: string, alias = `vis${aliasCounter++ % 1000}`): Q {
+        const uid = `${alias}_uid`;
+        const params = { [uid]: user?.id ?? '' };
+        const conditions: string[] = [];
+        // Status: published for everyone; held items for their author and for reviewers.
+        if (!user) conditions.push(`${alias}.status = 'published'`);
+        else if (reviewsEverywhere) conditions.push(`${alias}.status IN ('published', 'pending')`);
+        else {
+          conditions.push(
+            `(${alias}.status = 'published' OR (${alias}.status = 'pending' AND (${alias}.author_id = :${uid} OR EXISTS (SELECT 1 FROM core_membership ${alias}_mr WHERE ${alias}_mr.space_id = ${alias}.space_id AND ${alias}_mr.user_id = :${uid} AND ${alias}_mr.status = 'active' AND ${alias}_mr.role IN ('moderator', 'admin')))))`,
+          );
+        }
+        // Space: organisation-wide, public spaces, or spaces the user belongs to.
+        if (!admin) {
+          conditions.push(
+            `(${alias}.space_id IS NULL OR EXISTS (SELECT 1 FROM core_space ${alias}_s WHERE ${alias}_s.id = ${alias}.space_id AND (${alias}_s.visibility = 'public'` +
+              (user ? ` OR EXISTS (SELECT 1 FROM core_membership ${alias}_m WHERE ${alias}_m.space_id = ${alias}_s.id AND ${alias}_m.user_id = :${uid} AND ${alias}_m.status = 'active')` : '') +
+              ')))',
+          );
+        }
+        return qb.innerJoin(ContentRow, alias, `${alias}.id = ${contentIdColumn} AND ${conditions.join(' AND ')}`, params) as Q;
+      },
+    };
+  }
+}
+
+class PluginContents extends Contents {
+  constructor(
+    private readonly pluginId: string,
+    private readonly core: ContentsService,
+  ) {
+    super();
+  }
+  submit(submission: ContentSubmission): Promise<SubmittedContent> {
+    return this.core.submit(this.pluginId, submission);
+  }
+  edit(contentId: string, change: { editorId: string; text: string; title?: string | null; excerpt?: string | null }): Promise<SubmittedContent> {
+    return this.core.edit(this.pluginId, contentId, change);
+  }
+  setStatus(contentId: string, status: ContentStatus, by: { actorId: string | null; reason?: string | null }): Promise<ContentRecord> {
+    return this.core.setStatus(contentId, status, by);
+  }
+  get(contentId: string): Promise<ContentRecord | null> {
+    return this.core.get(contentId);
+  }
+  getVisible(user: { id: string } | null, contentId: string): Promise<ContentRecord> {
+    return this.core.getVisible(user, contentId);
+  }
+  getMany(contentIds: readonly string[]): Promise<Map<string, ContentRecord>> {
+    return this.core.getMany(contentIds);
+  }
+  visibleTo(user: { id: string } | null): Promise<ContentVisibility> {
+    return this.core.visibleTo(user);
+  }
+  registerGate(gate: ContentGate): void {
+    this.core.registerGate(gate);
+  }
+}
