@@ -8,6 +8,7 @@ import { bootPlein, type RunningPlein } from '../app/boot';
 import { ManualClock } from '../clock';
 import { loadConfig, parseDatabaseUrl, type DatabaseConfig } from '../config/config';
 import { dropMysqlDatabase } from '../database/data-source';
+import { hashPassword } from '../users/passwords';
 
 let counter = 0;
 
@@ -67,6 +68,8 @@ export async function bootTestIntranet(options: TestIntranetOptions = {}): Promi
 
   return {
     http: request.agent(server),
+    agent: () => request.agent(server),
+    dataDir,
     engine: plein.db.engine,
     queue: plein.jobs.backend.kind,
     events,
@@ -79,6 +82,7 @@ export async function bootTestIntranet(options: TestIntranetOptions = {}): Promi
         handle,
         displayName: o.displayName ?? `Test User ${n}`,
         roles: o.roles,
+        passwordHash: o.password ? await hashPassword(o.password) : null,
       });
       const { token } = await plein.users.issueToken(user.id, 'test');
       return { user, token, http: request.agent(server).auth(token, { type: 'bearer' }) };

@@ -62,8 +62,20 @@ export interface TestClock {
  * ```
  */
 export interface TestIntranet {
-  /** Anonymous HTTP. */
+  /** Anonymous HTTP (a supertest agent: it keeps the cookies the server sets). */
   readonly http: TestHttp;
+  /**
+   * A new anonymous agent with its own cookie jar (a second browser).
+   *
+   * @example
+   * ```ts
+   * const browser = intranet.agent();
+   * await browser.post('/api/v1/auth/login').send({ email, password }).expect(200);
+   * ```
+   */
+  agent(): TestHttp;
+  /** The data folder of this intranet: mail written as `.eml` files lands in `<dataDir>/mail`. */
+  readonly dataDir: string;
   /** `sqlite` or `mysql`: what this run uses (`DATABASE_URL` decides). */
   readonly engine: 'sqlite' | 'mysql';
   /** `embedded` or `bullmq` (`REDIS_URL` decides). */
@@ -79,7 +91,7 @@ export interface TestIntranet {
    * const admin = await intranet.createUser({ roles: ['admin'] });
    * ```
    */
-  createUser(options?: { handle?: string; email?: string; displayName?: string; roles?: string[] }): Promise<TestUser>;
+  createUser(options?: { handle?: string; email?: string; displayName?: string; roles?: string[]; password?: string }): Promise<TestUser>;
   /**
    * Works every job and durable event delivery that is due, until nothing due is left;
    * returns how many ran.
