@@ -98,6 +98,20 @@ describe('jobs', () => {
     await member.http.get('/api/v1/jobs').expect(403);
   });
 
+  it('cleans up finished jobs after a day, keeping recent ones', async () => {
+    const { JobsService } = await import('../../core/src/jobs/jobs.service');
+    const { cleanupJob } = await import('../../core/src/jobs/cleanup');
+    await jobs.enqueue(tickJob, { key: 'old' });
+    expect(await work(intranet, () => observed.done.includes('old'))).toBe(true);
+    const completed = async () => (await jobs.list({ state: 'completed' })).length;
+    expect(await completed()).toBeGreaterThan(0);
+    if (intranet.queue === 'bullmq') return; // BullMQ trims finished jobs itself (removeOnComplete)
+    intranet.clock.advance(2 * 86_400_000);
+    await intranet.get(JobsService).forPlugin('core').enqueue(cleanupJob, {});
+    await intranet.runDueJobs();
+    expect(await completed()).toBe(0);
+  });
+
   it('refuses a malformed cron pattern', async () => {
     await expect(jobs.schedule(tickJob, { key: 'bad' }, { pattern: 'not a cron' })).rejects.toThrow();
   });

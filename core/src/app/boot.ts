@@ -21,9 +21,11 @@ import { EventBusService } from '../events/event-bus.service';
 import { BullQueue } from '../jobs/bullmq-queue';
 import { EmbeddedQueue, type EmbeddedQueueOptions } from '../jobs/embedded-queue';
 import { JobsService } from '../jobs/jobs.service';
+import { cleanupJob, registerCleanup } from '../jobs/cleanup';
 import type { QueueBackend } from '../jobs/queue-backend';
 import { corePermissions } from '../permissions/core-permissions';
 import { PermissionsService } from '../permissions/permissions.service';
+import { setupOpenApi } from '../http/openapi';
 import { discoverPlugins, type DiscoveredPlugin } from '../plugins/discovery';
 import { PluginRegistry, type InstalledPlugin } from '../plugins/plugin-registry';
 import { describeProblem, unguardedRoutes, validatePlugins, type PluginProblem } from '../plugins/validation';
@@ -155,6 +157,7 @@ export async function bootPlein(options: BootOptions): Promise<RunningPlein> {
   }
   const jobs = new JobsService(backend, registry.isActive);
   const events = new EventBusService(db, jobs, clock, registry.isActive);
+  registerCleanup(jobs, db, clock);
   const permissions = new PermissionsService(db, clock);
   permissions.declare('core', Object.values(corePermissions));
   for (const plugin of booting) permissions.declare(plugin.definition.id, plugin.definition.permissions ?? []);
@@ -240,6 +243,8 @@ export async function bootPlein(options: BootOptions): Promise<RunningPlein> {
   }
 
   const fastify = app.getHttpAdapter().getInstance();
+  // First: it records every route mounted from here on, and serves /api/docs and /api/docs-json.
+  setupOpenApi(app, { plugins: installed });
   await app.register(fastifyCookie);
   await app.register(fastifyFormbody, { bodyLimit: 1024 * 1024 });
   await app.register(fastifyHelmet, {
@@ -275,6 +280,7 @@ export async function bootPlein(options: BootOptions): Promise<RunningPlein> {
   const jobsMode = options.jobs ?? 'auto';
   let sweeper: NodeJS.Timeout | null = null;
   if (jobsMode === 'auto' && config.runWorkers) {
+    await jobs.forPlugin('core').schedule(cleanupJob, {}, { pattern: '17 * * * *' });
     await jobs.startWorkers();
     if (backend.kind === 'bullmq') {
       // A producer killed between commit and enqueue leaves an outbox row pending: re-enqueue it.

@@ -43,8 +43,8 @@ describe('the plein command', () => {
   it('migrates with progress, then finds nothing to do', () => {
     const first = plein('migrate');
     expect(first.code).toBe(0);
-    expect(first.err).toContain('migrating core: 1 pending');
-    expect(first.err).toContain('migrating kudos: 1 pending');
+    expect(first.err).toMatch(/migrating core: \d+ pending/);
+    expect(first.err).toMatch(/migrating kudos: \d+ pending/);
     const again = plein('migrate');
     expect(again.code).toBe(0);
     expect(again.out).toContain('nothing to migrate');

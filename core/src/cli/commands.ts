@@ -18,7 +18,9 @@ class CommandFailed extends Error {}
 
 function migrationSets(config: PleinConfig): MigrationSet[] {
   const validation = validatePlugins(discoverPlugins(config), config.ignoreSdkRange);
-  for (const problem of validation.problems) process.stderr.write(`skipping: ${describeProblem(problem)}\n`);
+  if (validation.problems.length) {
+    throw new CommandFailed(`migrate: the configured plugins are not valid, nothing was migrated:\n${validation.problems.map((p) => `  - ${describeProblem(p)}`).join('\n')}`);
+  }
   return [
     { owner: 'core', migrations: coreMigrations },
     ...validation.ordered.map((p) => ({ owner: p.definition.id, migrations: p.definition.migrations ?? [] })),

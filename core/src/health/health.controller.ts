@@ -1,4 +1,4 @@
-import { Controller, Get, Inject } from '@nestjs/common';
+import { Controller, Get, Inject, ServiceUnavailableException } from '@nestjs/common';
 import { Public } from '@plein/sdk';
 import { DatabaseService } from '../database/database.service';
 import { JobsService } from '../jobs/jobs.service';
@@ -17,6 +17,8 @@ export class HealthController {
   @Public()
   async health() {
     await this.db.dataSource.query('SELECT 1');
+    const backend = this.jobs.backend as { ping?: () => Promise<boolean> };
+    if (backend.ping && !(await backend.ping())) throw new ServiceUnavailableException('Redis does not answer: jobs and durable events cannot be queued');
     return {
       status: 'ok',
       database: this.db.engine,

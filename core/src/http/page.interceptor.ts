@@ -1,36 +1,103 @@
-import { Injectable, type CallHandler, type ExecutionContext, type NestInterceptor } from '@nestjs/common';
+import { ForbiddenException, Inject, Injectable, type CallHandler, type ExecutionContext, type NestInterceptor } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { METADATA } from '@plein/sdk';
-import type { FastifyReply } from 'fastify';
-import { map, type Observable } from 'rxjs';
+import type { FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
+import { from, mergeMap, type Observable } from 'rxjs';
+import { ANON_COOKIE, AuthService } from '../auth/auth.service';
+import { PLEIN_CONFIG } from '../config/config.token';
+import type { PleinConfig } from '../config/config';
+import { NotificationsService } from '../notifications/notifications.service';
 import { PermissionsService } from '../permissions/permissions.service';
 import { PluginRegistry } from '../plugins/plugin-registry';
+import { PageContextBuilder, type PageFlash } from '../views/page-context';
+import { isPageRedirect, localPath, PAGE_STATUS, type PageResult } from '../views/page-result';
 import { ViewEngine } from '../views/view-engine';
-import type { PleinRequestState } from './access.guard';
+import type { PleinRequest } from './access.guard';
 
-/** Renders the return value of a `@Render(view)` route inside the theme's layout. */
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+const FORM_TOKEN_SENT = Symbol('plein.form-token-sent');
+const LOCALE = Symbol('plein.locale');
+
+type PageRequest = PleinRequest & { [FORM_TOKEN_SENT]?: boolean; [LOCALE]?: string };
+
+/**
+ * A Fastify `preHandler` hook: notes whether a request carried a CSRF token (form field `_csrf` or
+ * header `x-csrf-token`) before the access guard checks and strips it, so that an anonymous form
+ * post without one can be refused (the guard checks anonymous tokens only when they are sent).
+ */
+export function rememberFormToken(request: FastifyRequest, _reply: FastifyReply, done: HookHandlerDoneFunction): void {
+  const body = request.body as Record<string, unknown> | undefined;
+  if ((body && typeof body === 'object' && typeof body._csrf === 'string') || typeof request.headers['x-csrf-token'] === 'string') {
+    (request as PageRequest)[FORM_TOKEN_SENT] = true;
+  }
+  done();
+}
+
+/** Whether a request is for the JSON API (problem details, no pages). */
+export function isApiRequest(request: FastifyRequest): boolean {
+  return request.url === '/api' || request.url.startsWith('/api/') || request.url.startsWith('/api?');
+}
+
+/** The locale the page interceptor chose for this request (`en` before it ran). */
+export function localeOfRequest(request: FastifyRequest): string {
+  return (request as PageRequest)[LOCALE] ?? 'en';
+}
+
+/**
+ * Pages, for every route outside `/api`:
+ * - picks the locale (the user's choice, else `Accept-Language`) before the handler runs;
+ * - refuses a form post made without a CSRF token (the guard has already checked the ones sent);
+ * - answers a `redirect(url, flash)` with 303 and leaves the flash in a short-lived cookie;
+ * - renders the return value of a `@Render(view)` route inside the theme's layout, with the page
+ *   context (user, navigation, csrf, flash, locale, title).
+ */
 @Injectable()
 export class PageInterceptor implements NestInterceptor {
+  private readonly pages: PageContextBuilder;
+
   constructor(
-    private readonly reflector: Reflector,
-    private readonly views: ViewEngine,
-    private readonly registry: PluginRegistry,
-    private readonly permissions: PermissionsService,
-  ) {}
+    @Inject(Reflector) private readonly reflector: Reflector,
+    @Inject(ViewEngine) private readonly views: ViewEngine,
+    @Inject(PluginRegistry) registry: PluginRegistry,
+    @Inject(PermissionsService) permissions: PermissionsService,
+    @Inject(AuthService) auth: AuthService,
+    @Inject(NotificationsService) notifications: NotificationsService,
+    @Inject(PLEIN_CONFIG) config: PleinConfig,
+  ) {
+    this.pages = new PageContextBuilder(views, registry, permissions, auth, notifications, config.secret);
+  }
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
-    const view = this.reflector.get<string | undefined>(METADATA.render, context.getHandler());
-    if (!view) return next.handle();
     const http = context.switchToHttp();
+    const request = http.getRequest<PageRequest>();
+    if (isApiRequest(request)) return next.handle();
     const reply = http.getResponse<FastifyReply>();
-    const { user } = http.getRequest<{ plein?: PleinRequestState }>().plein ?? { user: null };
-    const held = new Set(this.permissions.permissionsOf(user ? [...user.roles, 'anonymous'] : ['anonymous']));
-    const navigation = this.registry.navigation().filter((n) => !n.permission || held.has(n.permission));
+    const state = request.plein ?? { user: null, via: 'none' as const };
+    const locale = this.views.i18n.negotiate(state.user?.locale, request.headers['accept-language']);
+    request[LOCALE] = locale;
+    if (!SAFE_METHODS.has(request.method) && state.via === 'none' && !(request.cookies?.[ANON_COOKIE] && request[FORM_TOKEN_SENT])) {
+      throw new ForbiddenException('The form expired or did not come from this site: reload the page and try again (CSRF token missing or wrong)');
+    }
+    const view = this.reflector.get<string | undefined>(METADATA.render, context.getHandler());
     return next.handle().pipe(
-      map((data: object) => {
-        void reply.type('text/html; charset=utf-8');
-        return this.views.page(view, data ?? {}, { user, navigation });
-      }),
+      mergeMap((result: unknown) =>
+        from(
+          (async () => {
+            if (isPageRedirect(result)) {
+              if (result.flash) this.pages.setFlash(request, reply, result.flash as PageFlash);
+              void reply.status(303).header('location', localPath(result.url) ?? '/');
+              return '';
+            }
+            if (!view) return result;
+            const data = (result ?? {}) as PageResult;
+            const status = data[PAGE_STATUS];
+            if (status) void reply.status(status.status).headers(status.headers ?? {});
+            const page = await this.pages.build(request, reply, state.user, state.via, locale);
+            void reply.type('text/html; charset=utf-8').header('cache-control', 'no-store');
+            return this.views.page(view, data, page);
+          })(),
+        ),
+      ),
     );
   }
 }

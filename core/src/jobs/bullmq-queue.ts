@@ -66,7 +66,14 @@ export class BullQueue implements QueueBackend {
     const id = options.jobId ?? randomUUID();
     this.pluginOf.set(job.name, queue);
     const add = async () => {
-      await this.queue(job.name).add(job.name, data ?? null, {
+      const queue = this.queue(job.name);
+      if (options.jobId) {
+        // Dedupe only while a job waits or runs, as the embedded queue does: a finished job with
+        // the same id is removed so the new one is added.
+        const existing = await queue.getJob(id);
+        if (existing && ['completed', 'failed'].includes(await existing.getState())) await existing.remove();
+      }
+      await queue.add(job.name, data ?? null, {
         jobId: id,
         delay: options.delay,
         attempts: job.retry.attempts,
@@ -174,6 +181,19 @@ export class BullQueue implements QueueBackend {
       await new Promise((r) => setTimeout(r, 50));
     }
     throw new Error('runDueJobs: the BullMQ queues did not drain within 30 s');
+  }
+
+  /** Removes this installation's queues from Redis (test teardown). */
+  async obliterate(): Promise<void> {
+    await Promise.all([...this.queues.values()].map((q) => q.obliterate({ force: true }).catch(() => undefined)));
+  }
+
+  async ping(): Promise<boolean> {
+    try {
+      return (await this.producer.ping()) === 'PONG';
+    } catch {
+      return false;
+    }
   }
 
   async close(): Promise<void> {

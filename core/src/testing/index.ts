@@ -90,6 +90,8 @@ export async function bootTestIntranet(options: TestIntranetOptions = {}): Promi
     runDueJobs: () => plein.runDueJobs(),
     get: <T>(token: abstract new (...args: never[]) => T): T => plein.app.get(token as never, { strict: false }),
     async close() {
+      const backend = plein.jobs.backend as { obliterate?: () => Promise<void> };
+      await backend.obliterate?.();
       await plein.close();
       await dropMysqlDatabase(database).catch(() => undefined);
       rmSync(dataDir, { recursive: true, force: true });

@@ -2,6 +2,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, join, relative } from 'node:path';
 import Handlebars from 'handlebars';
 import { Views } from '@plein/sdk';
+import { DEFAULT_LOCALE, I18n } from '../i18n/i18n';
 
 type Template = Handlebars.TemplateDelegate;
 
@@ -12,20 +13,51 @@ function hbsFiles(dir: string): string[] {
     .map((e) => join(e.parentPath, e.name));
 }
 
+/** Named places in layouts and shared partials that plugins fill (DESIGN.md §4). */
+export const SLOTS = ['content.actions', 'content.footer', 'nav.user', 'admin.menu'] as const;
+
+export interface ViewEngineOptions {
+  /** Plugin id → folder of its message catalogues (the manifest's `locales`). */
+  locales?: Map<string, string>;
+  /** Whether a plugin is on; a disabled plugin's slot partials are not rendered. */
+  isActive?: (pluginId: string) => boolean;
+}
+
+interface SlotFiller {
+  pluginId: string;
+  template: Template;
+}
+
+const localeOf = (options: Handlebars.HelperOptions | undefined): string => {
+  const root = (options?.data as { root?: { locale?: unknown } } | undefined)?.root;
+  return typeof root?.locale === 'string' ? root.locale : DEFAULT_LOCALE;
+};
+
 /**
  * Handlebars with one isolated instance per theme (never the global one). A view
  * `<pluginId>/<name>` is read from `<theme>/plugins/<pluginId>/<name>.hbs` when the theme
- * overrides it, else from the plugin's own views folder. `{{…}}` escapes; `{{{…}}}` is for HTML
- * the SDK's Markdown renderer produced.
+ * overrides it, else from the plugin's own views folder; core's pages are `core/<name>`, read from
+ * `<theme>/core/<name>.hbs`. `{{…}}` escapes; `{{{…}}}` is for HTML the SDK's Markdown renderer
+ * produced.
+ *
+ * Helpers: `t` (translate, `{{t "core.spaces.members" count=3}}`), `date`, `isoDate`, `number`,
+ * `eq`, `not`, `and`, `or`, `includes`, `concat`, `json`, and `slot` (`{{slot "content.actions"}}`
+ * renders what plugins put there: each plugin's `views/slots/<slot>.hbs`).
  */
 export class ViewEngine {
   readonly hbs = Handlebars.create();
+  readonly i18n: I18n;
   private readonly cache = new Map<string, Template>();
+  private readonly slots = new Map<string, SlotFiller[]>();
+  private readonly isActive: (pluginId: string) => boolean;
 
   constructor(
     readonly themeDir: string,
     private readonly pluginViews: Map<string, string>,
+    options: ViewEngineOptions = {},
   ) {
+    this.i18n = new I18n(join(themeDir, 'locales'), options.locales);
+    this.isActive = options.isActive ?? (() => true);
     this.registerHelpers();
     for (const file of hbsFiles(join(themeDir, 'partials'))) {
       this.hbs.registerPartial(relative(join(themeDir, 'partials'), file).replace(/\.hbs$/, ''), readFileSync(file, 'utf8'));
@@ -34,17 +66,50 @@ export class ViewEngine {
       for (const file of hbsFiles(join(dir, 'partials'))) {
         this.hbs.registerPartial(`${pluginId}/${relative(join(dir, 'partials'), file).replace(/\.hbs$/, '')}`, readFileSync(file, 'utf8'));
       }
+      for (const file of hbsFiles(join(dir, 'slots'))) {
+        const slot = basename(file, '.hbs');
+        if (!(SLOTS as readonly string[]).includes(slot)) {
+          throw new Error(`Plugin '${pluginId}': expected slot partials named after a slot (${SLOTS.join(', ')}), found ${relative(dir, file)}`);
+        }
+        const fillers = this.slots.get(slot) ?? this.slots.set(slot, []).get(slot)!;
+        fillers.push({ pluginId, template: this.hbs.compile(readFileSync(file, 'utf8')) });
+      }
     }
   }
 
+  /** Slot name → the plugins that fill it. */
+  slotMap(): Map<string, string[]> {
+    return new Map([...this.slots].map(([slot, fillers]) => [slot, fillers.map((f) => f.pluginId)]));
+  }
+
   private registerHelpers(): void {
-    this.hbs.registerHelper('eq', (a: unknown, b: unknown) => a === b);
-    this.hbs.registerHelper('json', (value: unknown) => JSON.stringify(value));
-    this.hbs.registerHelper('date', (value: unknown) => {
+    const i18n = (): I18n => this.i18n;
+    const h = this.hbs;
+    h.registerHelper('t', (key: unknown, options: Handlebars.HelperOptions) => (key === undefined || key === null ? '' : i18n().t(localeOf(options), String(key), options.hash as Record<string, unknown>)));
+    h.registerHelper('date', (value: unknown, options: Handlebars.HelperOptions) => i18n().date(localeOf(options), value));
+    h.registerHelper('number', (value: unknown, options: Handlebars.HelperOptions) => i18n().number(localeOf(options), value));
+    h.registerHelper('isoDate', (value: unknown) => {
       const d = value instanceof Date ? value : new Date(String(value));
-      return Number.isNaN(d.getTime()) ? '' : d.toISOString().replace('T', ' ').slice(0, 16) + ' UTC';
+      return Number.isNaN(d.getTime()) ? '' : d.toISOString();
     });
-    this.hbs.registerHelper('isoDate', (value: unknown) => (value instanceof Date ? value : new Date(String(value))).toISOString());
+    h.registerHelper('eq', (a: unknown, b: unknown) => a === b);
+    h.registerHelper('not', (a: unknown) => !a);
+    h.registerHelper('and', (...args: unknown[]) => args.slice(0, -1).every(Boolean));
+    h.registerHelper('or', (...args: unknown[]) => args.slice(0, -1).some(Boolean));
+    h.registerHelper('includes', (list: unknown, value: unknown) => Array.isArray(list) && list.includes(value));
+    h.registerHelper('concat', (...args: unknown[]) => args.slice(0, -1).map((a) => (a === undefined || a === null ? '' : String(a))).join(''));
+    h.registerHelper('json', (value: unknown) => JSON.stringify(value));
+    const engine = this;
+    h.registerHelper('slot', function (this: unknown, name: unknown, options: Handlebars.HelperOptions) {
+      const fillers = engine.slots.get(String(name)) ?? [];
+      const context = { ...(typeof this === 'object' && this ? this : {}), ...(options.hash as object) };
+      const html = fillers
+        .filter((f) => engine.isActive(f.pluginId))
+        .map((f) => f.template(context, { data: options.data }))
+        .join('');
+      // Each filler is a template whose own {{…}} escaped what it printed.
+      return new engine.hbs.SafeString(html);
+    });
   }
 
   /** The file a view comes from, or null when neither the theme nor the plugin has it. */
@@ -85,10 +150,15 @@ export class ViewEngine {
     return this.template(view)(data);
   }
 
-  /** A whole page: the view inside the theme's layout. */
-  page(view: string, data: object, page: object): string {
-    const body = this.render(view, { ...page, ...data });
-    return this.layout()({ ...page, ...data, body });
+  /**
+   * A whole page: the view inside the theme's layout. What the page context says about the
+   * request (user, locale, csrf, flash, navigation) wins over the handler's data, except `title`.
+   */
+  page(view: string, data: object, page: object & { title?: unknown }): string {
+    const title = (data as { title?: unknown }).title ?? page.title;
+    const context = { ...data, ...page, title };
+    const body = this.render(view, context);
+    return this.layout()({ ...context, body });
   }
 }
 

@@ -1,0 +1,32 @@
+import { PAGE_REDIRECT, type PageData, type PageRedirect } from '@plein/sdk';
+
+/** Brand of a page result that answers with a status other than 200 (a form shown again: 422). */
+export const PAGE_STATUS = Symbol.for('plein.page-status');
+
+export interface PageStatus {
+  status: number;
+  headers?: Record<string, string>;
+}
+
+export type PageResult = PageData & { [PAGE_STATUS]?: PageStatus };
+
+/** The page data, answered with `status` (and `headers`) instead of 200. */
+export function withStatus(data: PageData, status: number, headers?: Record<string, string>): PageResult {
+  return { ...data, [PAGE_STATUS]: { status, headers } };
+}
+
+export function isPageRedirect(value: unknown): value is PageRedirect {
+  return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[PAGE_REDIRECT] === true;
+}
+
+/**
+ * `url` when it is a path on this site (`/spaces?x=1`), else null: never `//evil.example`,
+ * `/\evil.example`, `https://…` or `javascript:…`, so `?next=` cannot send anyone elsewhere.
+ */
+export function localPath(url: unknown): string | null {
+  if (typeof url !== 'string' || url.length > 2000) return null;
+  if (!url.startsWith('/') || url.startsWith('//') || url.startsWith('/\\')) return null;
+  // Control characters and backslashes are folded into the host by some browsers.
+  if (/[\u0000-\u001f\u007f\\]/.test(url)) return null;
+  return url;
+}
