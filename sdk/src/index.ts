@@ -71,3 +71,4 @@ export { Audit, type AuditEntry } from './audit';
 export { Clock } from './clock';
 export { InvalidInput, Conflict, type FieldProblem } from './problems';
 export { parseLimit, encodeCursor, decodeCursor, type Page } from './pagination';
+export { renderMarkdown, extractMentions, extractHashtags, type MarkdownOptions, type RenderedMarkdown } from './markdown';
