@@ -4,6 +4,10 @@ import { Audit, Clock, Contents, Database, EventBus, Jobs, Notifications, Permis
 import { AuthController } from '../auth/auth.controller';
 import { AuthService } from '../auth/auth.service';
 import { ThrottleService } from '../auth/throttle.service';
+import { PasswordResetController } from '../auth/password-reset.controller';
+import { PasswordResetService } from '../auth/password-reset.service';
+import { I18n } from '../i18n/i18n';
+import { corePages } from '../pages/index';
 import { ContentsService } from '../content/contents.service';
 import { NotificationsController } from '../notifications/notifications.controller';
 import { NotificationsService } from '../notifications/notifications.service';
@@ -49,6 +53,7 @@ export interface CoreServices {
   spaces: SpacesService;
   contents: ContentsService;
   notifications: NotificationsService;
+  passwordReset: PasswordResetService;
 }
 
 /** Controllers core mounts itself. */
@@ -62,6 +67,8 @@ export const coreControllers: Type[] = [
   SpacesController,
   PermissionsController,
   NotificationsController,
+  PasswordResetController,
+  ...corePages,
 ];
 
 function namedClass(name: string): Type {
@@ -110,6 +117,8 @@ export function buildAppModule(core: CoreServices, plugins: InstalledPlugin[]): 
     { provide: Spaces, useValue: core.spaces },
     { provide: ContentsService, useValue: core.contents },
     { provide: NotificationsService, useValue: core.notifications },
+    { provide: PasswordResetService, useValue: core.passwordReset },
+    { provide: I18n, useValue: core.views.i18n },
   ];
   const CoreModule = namedClass('PleinCoreModule');
   Global()(CoreModule);

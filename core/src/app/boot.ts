@@ -32,12 +32,33 @@ import { describeProblem, unguardedRoutes, validatePlugins, type PluginProblem }
 import { UsersService } from '../users/users.service';
 import { AuthService } from '../auth/auth.service';
 import { ThrottleService } from '../auth/throttle.service';
+import { PasswordResetService } from '../auth/password-reset.service';
+import { rememberFormToken } from '../http/page.interceptor';
 import { ContentsService } from '../content/contents.service';
 import { MailService } from '../notifications/mail.service';
 import { NotificationsService } from '../notifications/notifications.service';
 import { SpacesService } from '../spaces/spaces.service';
 import { ViewEngine } from '../views/view-engine';
 import { buildAppModule, coreControllers, type CoreServices } from './app-module';
+
+const MAX_JSON_DEPTH = 64;
+
+/** How deeply a JSON text nests arrays and objects (strings skipped), in one linear scan. */
+export function jsonDepth(text: string): number {
+  let depth = 0;
+  let max = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 92) i++; // backslash: skip the escaped character
+      else if (c === 34) inString = false;
+    } else if (c === 34) inString = true;
+    else if (c === 91 || c === 123) max = Math.max(max, ++depth);
+    else if (c === 93 || c === 125) depth--;
+  }
+  return max;
+}
 
 /** The boot refused to go on; `problems` are whole sentences naming plugin, expectation and fact. */
 export class BootError extends Error {
@@ -174,6 +195,9 @@ export async function bootPlein(options: BootOptions): Promise<RunningPlein> {
   const notifications = new NotificationsService(db, clock, jobs, mail, () => config.publicUrl);
   for (const plugin of booting) notifications.declare(plugin.definition.id, plugin.definition.notificationKinds ?? []);
   const pluginViews = new Map(booting.filter((p) => p.definition.views).map((p) => [p.definition.id, resolve(p.root, p.definition.views!)]));
+  const pluginLocales = new Map(booting.filter((p) => p.definition.locales).map((p) => [p.definition.id, resolve(p.root, p.definition.locales!)]));
+  const views = new ViewEngine(findTheme(config.theme, config.root), pluginViews, { locales: pluginLocales, isActive: registry.isActive });
+  const auth = new AuthService(db, clock, users, throttle, audit, config.secret);
   const core: CoreServices = {
     config,
     db,
@@ -184,8 +208,9 @@ export async function bootPlein(options: BootOptions): Promise<RunningPlein> {
     jobs,
     events,
     audit,
-    views: new ViewEngine(findTheme(config.theme, config.root), pluginViews),
-    auth: new AuthService(db, clock, users, throttle, audit, config.secret),
+    views,
+    auth,
+    passwordReset: new PasswordResetService(db, clock, auth, throttle, audit, jobs, views.i18n, () => config.publicUrl),
     throttle,
     spaces,
     contents,
@@ -247,15 +272,19 @@ export async function bootPlein(options: BootOptions): Promise<RunningPlein> {
   setupOpenApi(app, { plugins: installed });
   await app.register(fastifyCookie);
   await app.register(fastifyFormbody, { bodyLimit: 1024 * 1024 });
+  // Before the access guard strips it: whether a form post carried its CSRF token at all.
+  fastify.addHook('preHandler', rememberFormToken);
   await app.register(fastifyHelmet, {
     // No inline script anywhere: pages work without JavaScript and enhance from files.
-    contentSecurityPolicy: { directives: { defaultSrc: ["'self'"], scriptSrc: ["'self'"], styleSrc: ["'self'"], imgSrc: ["'self'", 'data:'], objectSrc: ["'none'"], baseUri: ["'self'"], formAction: ["'self'"], frameAncestors: ["'none'"] } },
+    contentSecurityPolicy: { directives: { upgradeInsecureRequests: null, defaultSrc: ["'self'"], scriptSrc: ["'self'"], styleSrc: ["'self'"], imgSrc: ["'self'", 'data:'], objectSrc: ["'none'"], baseUri: ["'self'"], formAction: ["'self'"], frameAncestors: ["'none'"] } },
   });
   // An action POST often carries `content-type: application/json` and no body: accept that as no body.
   const json = fastify.getDefaultJsonParser('error', 'error');
   fastify.removeContentTypeParser('application/json');
   fastify.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
     if (body === '' || body === undefined) return done(null, undefined);
+    // Deeply nested JSON overflows the stack of validation further on: refuse it here.
+    if (jsonDepth(body as string) > MAX_JSON_DEPTH) return done(Object.assign(new Error(`Body nests deeper than ${MAX_JSON_DEPTH} levels`), { statusCode: 400 }), undefined);
     json(request, body as string, done);
   });
   await app.register(fastifyStatic, { root: join(core.views.themeDir, 'public'), prefix: '/assets/theme/', decorateReply: false });

@@ -32,6 +32,17 @@ const EVENT_FOR: Record<ContentStatus, EventDefinition<unknown>> = {
   deleted: contentEvents.deleted as EventDefinition<unknown>,
 };
 
+/** Search text is cut to what a MySQL TEXT column holds (64 KiB), on a character boundary. */
+const SEARCH_TEXT_BYTES = 60_000;
+
+export function searchTextOf(title: string | null | undefined, text: string): string {
+  const full = [title, text].filter(Boolean).join('\n');
+  if (Buffer.byteLength(full) <= SEARCH_TEXT_BYTES) return full;
+  let cut = full.slice(0, SEARCH_TEXT_BYTES);
+  while (Buffer.byteLength(cut) > SEARCH_TEXT_BYTES) cut = cut.slice(0, -1);
+  return cut;
+}
+
 function excerptOf(text: string): string {
   const plain = text.replace(/[#>*_`~[\]()!]/g, ' ').replace(/\s+/g, ' ').trim();
   return [...plain].length > 280 ? `${[...plain].slice(0, 279).join('')}…` : plain;
@@ -117,7 +128,7 @@ export class ContentsService {
         status: decided.status,
         title: decided.title?.slice(0, 255) ?? null,
         excerpt: (submission.excerpt ?? excerptOf(decided.text)).slice(0, 500) || null,
-        searchText: [decided.title, decided.text].filter(Boolean).join('\n'),
+        searchText: searchTextOf(decided.title, decided.text),
         statusReason: decided.reason,
         createdAt: now,
         updatedAt: now,
@@ -136,13 +147,15 @@ export class ContentsService {
       const decided = await this.runGates({ type: row.type, pluginId, contentId, authorId: row.authorId, spaceId: row.spaceId, title: change.title ?? row.title, text: change.text });
       const now = this.clock.now();
       const wasPublished = row.status === 'published';
-      const status: ContentStatus = row.status === 'published' || row.status === 'pending' ? decided.status : row.status;
+      // An edit never releases a held item (that would let authors edit their way past review):
+      // it stays pending until a moderator decides; a published item a gate holds becomes pending.
+      const status: ContentStatus = row.status === 'published' ? decided.status : row.status;
       Object.assign(row, {
         status,
-        statusReason: status === 'pending' ? decided.reason : row.status === status ? row.statusReason : null,
+        statusReason: status === 'pending' ? (decided.reason ?? row.statusReason) : row.statusReason,
         title: decided.title?.slice(0, 255) ?? null,
         excerpt: (change.excerpt ?? excerptOf(decided.text)).slice(0, 500) || null,
-        searchText: [decided.title, decided.text].filter(Boolean).join('\n'),
+        searchText: searchTextOf(decided.title, decided.text),
         updatedAt: now,
         editedAt: now,
       });

@@ -7,6 +7,7 @@ import type { PleinConfig } from '../config/config';
 import { NotificationsService } from '../notifications/notifications.service';
 import { PermissionsService } from '../permissions/permissions.service';
 import { PluginRegistry } from '../plugins/plugin-registry';
+import { describeFieldError, fieldLabel, fromFieldProblems } from '../i18n/validation-messages';
 import { PageContextBuilder, pathOf } from '../views/page-context';
 import { ViewEngine } from '../views/view-engine';
 import type { PleinRequest } from './access.guard';
@@ -103,7 +104,7 @@ export class ProblemFilter implements ExceptionFilter {
         status: body.status,
         text: csrf ? i18n.t(locale, 'core.error.csrf') : i18n.t(locale, `core.error.${status}.text`, { minutes: Math.max(1, Math.ceil(retryAfter / 60)) }),
         retryAfter: retryAfter > 0 ? retryAfter : null,
-        errors: body.errors ?? [],
+        errors: fromFieldProblems(body.errors ?? []).map((e) => ({ field: fieldLabel(i18n, locale, e.field), message: describeFieldError(i18n, locale, e) })),
       },
       page,
     );

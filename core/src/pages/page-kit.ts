@@ -1,5 +1,5 @@
-import { createParamDecorator, HttpException, type ExecutionContext, type Type } from '@nestjs/common';
-import { InvalidInput, PAGE_REDIRECT, type FieldProblem, type PageData, type PageRedirect } from '@plein/sdk';
+import { createParamDecorator, HttpException, UnauthorizedException, type ExecutionContext, type Type } from '@nestjs/common';
+import { InvalidInput, PAGE_REDIRECT, type FieldProblem, type PageData, type PageRedirect, type SignedInUser } from '@plein/sdk';
 import { plainToInstance } from 'class-transformer';
 import { validate } from 'class-validator';
 import type { FastifyRequest } from 'fastify';
@@ -7,7 +7,7 @@ import { localeOfRequest } from '../http/page.interceptor';
 import type { I18n, MessageParams } from '../i18n/i18n';
 import { describeFieldError, fieldLabel, fromFieldProblems, fromValidationErrors, type FieldError } from '../i18n/validation-messages';
 import type { PageFlash } from '../views/page-context';
-import { withStatus, type PageResult } from '../views/page-result';
+import { localPath, withStatus, type PageResult } from '../views/page-result';
 
 /** The locale the page interceptor chose for this request. */
 export const PageLocale = createParamDecorator((_data: unknown, ctx: ExecutionContext): string => localeOfRequest(ctx.switchToHttp().getRequest<FastifyRequest>()));
@@ -27,8 +27,31 @@ export interface FormState {
 /** Fields never sent back to the browser when a form is shown again. */
 const SECRET_FIELDS = /password|confirm|current|token/i;
 
+const scalar = (v: unknown): string | undefined => (typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'boolean' ? String(v) : undefined);
+
+/**
+ * A body as a browser form sends it: each field a string, or a list of strings for a repeated
+ * name. Anything else a program might post (objects, deep nesting, `null`) is dropped here, before
+ * it reaches class-transformer or a template.
+ */
+export function formInput(body: unknown): Record<string, string | string[]> {
+  if (!body || typeof body !== 'object' || Array.isArray(body)) return {};
+  const input: Record<string, string | string[]> = {};
+  for (const [k, v] of Object.entries(body)) {
+    if (k === '_csrf' || k === '__proto__') continue;
+    const value = Array.isArray(v) ? v.map(scalar).filter((x): x is string => x !== undefined) : scalar(v);
+    if (value !== undefined) input[k] = value;
+  }
+  return input;
+}
+
+/** What a form shows again: strings and lists of strings only (never passwords, never objects). */
 function keptValues(body: FormBody | undefined): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(body ?? {}).filter(([k]) => k !== '_csrf' && !SECRET_FIELDS.test(k)));
+  return Object.fromEntries(
+    Object.entries(formInput(body)).filter(
+      ([k, v]) => !SECRET_FIELDS.test(k) && (typeof v === 'string' || (Array.isArray(v) && v.every((x) => typeof x === 'string'))),
+    ),
+  );
 }
 
 export function emptyForm(values: Record<string, unknown> = {}): FormState {
@@ -56,8 +79,7 @@ export function formError(i18n: I18n, locale: string, body: FormBody | undefined
  * form's buttons have names too). On success the DTO instance; else the form state to show again.
  */
 export async function readForm<T extends object>(dto: Type<T>, body: FormBody | undefined, i18n: I18n, locale: string): Promise<{ ok: true; value: T } | { ok: false; form: FormState }> {
-  const input = Object.fromEntries(Object.entries(body ?? {}).filter(([k]) => k !== '_csrf'));
-  const instance = plainToInstance(dto, input);
+  const instance = plainToInstance(dto, formInput(body));
   const errors = await validate(instance, { whitelist: true, forbidNonWhitelisted: false });
   if (errors.length) return { ok: false, form: formWithErrors(i18n, locale, body, fromValidationErrors(errors, dto)) };
   return { ok: true, value: instance };
@@ -96,4 +118,25 @@ export async function attempt<R>(
 export function flashRedirect(url: string, kind: PageFlash['kind'], key: string, params: MessageParams = {}): PageRedirect {
   const flash: PageFlash = { kind, message: key, params };
   return Object.freeze({ [PAGE_REDIRECT]: true as const, url, flash });
+}
+
+/**
+ * The signed-in user a route needs. A permission an administrator granted to anonymous visitors
+ * does not make an account page work without an account: they are sent to sign in.
+ */
+export function signedIn(user: SignedInUser | null): SignedInUser {
+  if (!user) throw new UnauthorizedException('Sign in to continue');
+  return user;
+}
+
+/** `url` as a link target when it is a page of this site or an http(s) address, else null. */
+export function safeHref(url: unknown): string | null {
+  if (typeof url !== 'string') return null;
+  if (localPath(url)) return url;
+  try {
+    const parsed = new URL(url);
+    return parsed.protocol === 'http:' || parsed.protocol === 'https:' ? parsed.toString() : null;
+  } catch {
+    return null;
+  }
 }

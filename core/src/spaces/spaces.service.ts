@@ -5,6 +5,8 @@ import type { DatabaseService } from '../database/database.service';
 import { MembershipRow, SpaceRow } from './space.entities';
 
 export const SLUG_PATTERN = /^[a-z0-9][a-z0-9-]{1,62}$/;
+/** Slugs that page routes use for themselves (`/spaces/new`) or plugins reserve (`/wiki/-/…`). */
+const RESERVED_SLUGS = new Set(['new', 'p', 'api', 'admin', 'settings']);
 const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 export interface NewSpace {
@@ -88,6 +90,7 @@ export class SpacesService extends Spaces {
   async create(input: NewSpace, creatorId: string): Promise<SpaceRow> {
     const slug = input.slug.trim().toLowerCase();
     if (!SLUG_PATTERN.test(slug)) throw new InvalidInput([{ field: 'slug', message: 'must be 2–63 characters: a-z, 0-9 and dashes' }]);
+    if (RESERVED_SLUGS.has(slug)) throw new InvalidInput([{ field: 'slug', message: 'is reserved' }]);
     return this.db.transaction(async (m) => {
       if (await m.existsBy(SpaceRow, { slug })) throw new InvalidInput([{ field: 'slug', message: 'is already taken' }]);
       const now = this.clock.now();

@@ -65,10 +65,19 @@ export async function bootTestIntranet(options: TestIntranetOptions = {}): Promi
   plein.events.observers.push((event) => events.push(event));
   const server = plein.app.getHttpServer();
   let users = 0;
+  let base: string | null = null;
 
   return {
     http: request.agent(server),
     agent: () => request.agent(server),
+    async url() {
+      if (!base) {
+        await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+        const address = server.address();
+        base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+      }
+      return base;
+    },
     dataDir,
     engine: plein.db.engine,
     queue: plein.jobs.backend.kind,

@@ -37,7 +37,8 @@ export interface PageContext {
   csrf: string;
   flash: { kind: string; message: string } | null;
   locale: string;
-  locales: string[];
+  /** The languages people can choose, each named in itself. */
+  languages: Array<{ code: string; name: string }>;
   /** The path of this request, for `?next=` links. */
   path: string;
   title?: string;
@@ -91,7 +92,7 @@ export class PageContextBuilder {
       csrf: this.csrfFor(request, reply, via),
       flash: this.takeFlash(request, reply, locale),
       locale,
-      locales: i18n.locales,
+      languages: i18n.locales.map((code) => ({ code, name: i18n.t(code, 'core.language.name') })),
       path,
     };
   }

@@ -27,6 +27,6 @@ export function localPath(url: unknown): string | null {
   if (typeof url !== 'string' || url.length > 2000) return null;
   if (!url.startsWith('/') || url.startsWith('//') || url.startsWith('/\\')) return null;
   // Control characters and backslashes are folded into the host by some browsers.
-  if (/[\u0000-\u001f\u007f\\]/.test(url)) return null;
+  if ([...url].some((c) => c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f || c === '\\')) return null;
   return url;
 }

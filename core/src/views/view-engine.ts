@@ -41,7 +41,7 @@ const localeOf = (options: Handlebars.HelperOptions | undefined): string => {
  * produced.
  *
  * Helpers: `t` (translate, `{{t "core.spaces.members" count=3}}`), `date`, `isoDate`, `number`,
- * `eq`, `not`, `and`, `or`, `includes`, `concat`, `json`, and `slot` (`{{slot "content.actions"}}`
+ * `eq`, `not`, `and`, `or`, `includes`, `concat`, `encode` (a URL component), `json`, and `slot` (`{{slot "content.actions"}}`
  * renders what plugins put there: each plugin's `views/slots/<slot>.hbs`).
  */
 export class ViewEngine {
@@ -72,7 +72,7 @@ export class ViewEngine {
           throw new Error(`Plugin '${pluginId}': expected slot partials named after a slot (${SLOTS.join(', ')}), found ${relative(dir, file)}`);
         }
         const fillers = this.slots.get(slot) ?? this.slots.set(slot, []).get(slot)!;
-        fillers.push({ pluginId, template: this.hbs.compile(readFileSync(file, 'utf8')) });
+        fillers.push({ pluginId, template: this.hbs.compile(readFileSync(file, 'utf8'), { preventIndent: true }) });
       }
     }
   }
@@ -96,19 +96,22 @@ export class ViewEngine {
     h.registerHelper('not', (a: unknown) => !a);
     h.registerHelper('and', (...args: unknown[]) => args.slice(0, -1).every(Boolean));
     h.registerHelper('or', (...args: unknown[]) => args.slice(0, -1).some(Boolean));
-    h.registerHelper('includes', (list: unknown, value: unknown) => Array.isArray(list) && list.includes(value));
+    // A form value that may repeat is a string when it came once, an array when more often.
+    h.registerHelper('includes', (list: unknown, value: unknown) => (Array.isArray(list) ? list.includes(value) : list === value));
+    h.registerHelper('encode', (value: unknown) => encodeURIComponent(value === undefined || value === null ? '' : String(value)));
     h.registerHelper('concat', (...args: unknown[]) => args.slice(0, -1).map((a) => (a === undefined || a === null ? '' : String(a))).join(''));
     h.registerHelper('json', (value: unknown) => JSON.stringify(value));
-    const engine = this;
+    const slots = this.slots;
+    const isActive = (pluginId: string) => this.isActive(pluginId);
+    const SafeString = h.SafeString;
     h.registerHelper('slot', function (this: unknown, name: unknown, options: Handlebars.HelperOptions) {
-      const fillers = engine.slots.get(String(name)) ?? [];
       const context = { ...(typeof this === 'object' && this ? this : {}), ...(options.hash as object) };
-      const html = fillers
-        .filter((f) => engine.isActive(f.pluginId))
+      const html = (slots.get(String(name)) ?? [])
+        .filter((f) => isActive(f.pluginId))
         .map((f) => f.template(context, { data: options.data }))
         .join('');
       // Each filler is a template whose own {{…}} escaped what it printed.
-      return new engine.hbs.SafeString(html);
+      return new SafeString(html);
     });
   }
 
@@ -130,7 +133,8 @@ export class ViewEngine {
     if (!template) {
       const file = this.resolve(view);
       if (!file) throw new Error(`View '${view}': expected ${view.split('/')[0]}/views/${basename(view)}.hbs or a theme override, found neither`);
-      template = this.hbs.compile(readFileSync(file, 'utf8'), { strict: false });
+      // preventIndent: a partial called on an indented line must not indent a textarea's contents.
+      template = this.hbs.compile(readFileSync(file, 'utf8'), { strict: false, preventIndent: true });
       this.cache.set(view, template);
     }
     return template;
@@ -140,7 +144,7 @@ export class ViewEngine {
     const key = `layout:${name}`;
     let template = this.cache.get(key);
     if (!template) {
-      template = this.hbs.compile(readFileSync(join(this.themeDir, 'layouts', `${name}.hbs`), 'utf8'));
+      template = this.hbs.compile(readFileSync(join(this.themeDir, 'layouts', `${name}.hbs`), 'utf8'), { preventIndent: true });
       this.cache.set(key, template);
     }
     return template;

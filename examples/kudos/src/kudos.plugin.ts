@@ -26,6 +26,7 @@ export default definePlugin({
   pages: [KudosPage],
   providers: [KudosService],
   views: 'views',
+  locales: 'locales',
   navigation: [{ label: 'Kudos', path: '/kudos', permission: kudosPermissions.read.name }],
   settings: KudosSettings,
   lifecycle: {

@@ -74,6 +74,17 @@ export interface TestIntranet {
    * ```
    */
   agent(): TestHttp;
+  /**
+   * Starts listening on a free port on 127.0.0.1 (once) and returns the base URL, for a real
+   * browser or another process to reach the intranet.
+   *
+   * @example
+   * ```ts
+   * const base = await intranet.url(); // 'http://127.0.0.1:41234'
+   * await page.goto(`${base}/login`);
+   * ```
+   */
+  url(): Promise<string>;
   /** The data folder of this intranet: mail written as `.eml` files lands in `<dataDir>/mail`. */
   readonly dataDir: string;
   /** `sqlite` or `mysql`: what this run uses (`DATABASE_URL` decides). */

@@ -1,4 +1,4 @@
-import { IsEmail, IsIn, IsNotEmpty, IsOptional, IsString, Matches, MaxLength, MinLength } from 'class-validator';
+import { ValidateIf, ArrayMaxSize, IsArray, IsEmail, IsIn, IsNotEmpty, IsOptional, IsString, Matches, MaxLength, MinLength } from 'class-validator';
 
 export class LoginDto {
   @IsEmail({}, { message: 'must be an e-mail address' }) @MaxLength(191) email: string;
@@ -14,11 +14,11 @@ export class SetupDto {
 
 export class CreateTokenDto {
   @IsString() @IsNotEmpty() @MaxLength(191) name: string;
-  @IsOptional() @IsString({ each: true }) @MaxLength(64, { each: true }) scopes?: string[];
+  @IsOptional() @IsArray() @ArrayMaxSize(32) @IsString({ each: true }) @MaxLength(64, { each: true }) scopes?: string[];
 }
 
 export class UpdateMeDto {
-  @IsOptional() @IsString() @IsNotEmpty() @MaxLength(191) displayName?: string;
+  @ValidateIf((_, v) => v !== undefined) @IsString() @IsNotEmpty() @MaxLength(191) displayName?: string;
   @IsOptional() @IsIn(['en', 'nl', null]) locale?: 'en' | 'nl' | null;
-  @IsOptional() @IsString() @MinLength(12, { message: 'must be at least 12 characters' }) @MaxLength(1024) password?: string;
+  @ValidateIf((_, v) => v !== undefined) @IsString() @MinLength(12, { message: 'must be at least 12 characters' }) @MaxLength(1024) password?: string;
 }

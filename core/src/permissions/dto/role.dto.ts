@@ -1,4 +1,4 @@
-import { IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
 
 export class CreateRoleDto {
   @IsString() @IsNotEmpty() @MaxLength(32) name: string;
@@ -6,6 +6,6 @@ export class CreateRoleDto {
 }
 
 export class SetPermissionsDto {
-  @IsString({ each: true }) @MaxLength(191, { each: true }) permissions: string[];
+  @IsArray() @ArrayMaxSize(2000) @IsString({ each: true }) @MaxLength(191, { each: true }) permissions: string[];
   @IsOptional() @IsString() @MaxLength(36) spaceId?: string;
 }

@@ -1,4 +1,4 @@
-import { IsIn, IsNotEmpty, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { ValidateIf, IsIn, IsNotEmpty, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 
 export class CreateSpaceDto {
   @IsString() @Matches(/^[a-z0-9][a-z0-9-]{1,62}$/, { message: 'must be 2–63 characters: a-z, 0-9 and dashes' }) slug: string;
@@ -9,10 +9,10 @@ export class CreateSpaceDto {
 }
 
 export class UpdateSpaceDto {
-  @IsOptional() @IsString() @IsNotEmpty() @MaxLength(191) name?: string;
-  @IsOptional() @IsString() @MaxLength(5000) description?: string;
-  @IsOptional() @IsIn(['public', 'private']) visibility?: 'public' | 'private';
-  @IsOptional() @IsIn(['open', 'request', 'invite']) joinPolicy?: 'open' | 'request' | 'invite';
+  @ValidateIf((_, v) => v !== undefined) @IsString() @IsNotEmpty() @MaxLength(191) name?: string;
+  @IsOptional() @IsString() @MaxLength(5000) description?: string | null;
+  @ValidateIf((_, v) => v !== undefined) @IsIn(['public', 'private']) visibility?: 'public' | 'private';
+  @ValidateIf((_, v) => v !== undefined) @IsIn(['open', 'request', 'invite']) joinPolicy?: 'open' | 'request' | 'invite';
 }
 
 export class AddMemberDto {

@@ -1,0 +1,28 @@
+import { Controller, Get, Inject } from '@nestjs/common';
+import { CurrentUser, Public, redirect, Render, type PageData, type PageRedirect, type SignedInUser } from '@plein/sdk';
+import { I18n } from '../i18n/i18n';
+import { SpacesService } from '../spaces/spaces.service';
+import { UsersService } from '../users/users.service';
+import { PageLocale } from './page-kit';
+
+/** `/`: the welcome; a fresh install sends its first visitor to the setup. */
+@Controller()
+export class HomePage {
+  constructor(
+    @Inject(UsersService) private readonly users: UsersService,
+    @Inject(SpacesService) private readonly spaces: SpacesService,
+    @Inject(I18n) private readonly i18n: I18n,
+  ) {}
+
+  @Get()
+  @Public()
+  @Render('core/home')
+  async home(@CurrentUser() user: SignedInUser | null, @PageLocale() locale: string): Promise<PageData | PageRedirect> {
+    if ((await this.users.count()) === 0) return redirect('/setup');
+    const mySpaces = user ? (await this.spaces.listVisible(user)).filter((s) => s.myStatus === 'active') : [];
+    return {
+      title: user ? this.i18n.t(locale, 'core.home.welcomeBack', { name: user.displayName }) : this.i18n.t(locale, 'core.home.title'),
+      mySpaces: mySpaces.map((s) => ({ slug: s.slug, name: s.name, role: s.myRole })),
+    };
+  }
+}
