@@ -92,6 +92,18 @@ describe('sign-in, sessions and tokens', () => {
     expect(audit.body.items).toEqual(expect.arrayContaining([expect.objectContaining({ action: 'core.user.status-changed', details: { from: 'active', to: 'suspended' } })]));
   });
 
+  it('asks for the current password before changing it, and ends other sessions', async () => {
+    const erin = await intranet.createUser({ handle: 'erin', email: 'erin@example.test', password: PASSWORD });
+    const other = await signIn(intranet, 'erin@example.test');
+    const missing = await erin.http.patch('/api/v1/me').send({ password: 'a brand new passphrase' }).expect(422);
+    expect(missing.body.errors[0].field).toBe('currentPassword');
+    const wrong = await erin.http.patch('/api/v1/me').send({ password: 'a brand new passphrase', currentPassword: 'guess' }).expect(422);
+    expect(wrong.body.errors).toEqual([{ field: 'currentPassword', message: 'is not your current password' }]);
+    await erin.http.patch('/api/v1/me').send({ password: 'a brand new passphrase', currentPassword: PASSWORD }).expect(200);
+    await other.browser.get('/api/v1/me').expect(401);
+    expect((await signIn(intranet, 'erin@example.test', 'a brand new passphrase')).res.status).toBe(200);
+  });
+
   it('lets administrators create users and change roles, and no one else', async () => {
     const member = await intranet.createUser();
     await member.http.post('/api/v1/users').send({ email: 'dan@example.test', handle: 'dan', displayName: 'Dan' }).expect(403);
@@ -149,6 +161,8 @@ describe('spaces, roles and grants', () => {
   it('keeps a space from losing its last admin', async () => {
     const res = await owner.http.post('/api/v1/spaces/closed/leave').expect(409);
     expect(res.body.detail).toContain('at least one admin');
+    const demoted = await owner.http.post('/api/v1/spaces/closed/members').send({ userId: owner.user.id, role: 'member' }).expect(409);
+    expect(demoted.body.detail).toContain('at least one admin');
   });
 
   it('rejects bad space input naming the field', async () => {

@@ -1,5 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Inject, NotFoundException, Param, Patch, Post, Req, Res } from '@nestjs/common';
-import { CurrentUser, Public, RequirePermission, type SignedInUser } from '@plein/sdk';
+import { CurrentUser, InvalidInput, Public, RequirePermission, type SignedInUser } from '@plein/sdk';
+import { verifyPassword } from '../users/passwords';
 import type { FastifyReply } from 'fastify';
 import { IsNull } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
@@ -110,6 +111,10 @@ export class AuthController {
     if (body.locale !== undefined) change.locale = body.locale;
     if (Object.keys(change).length) await this.db.repository(UserRow).update({ id: user.id }, { ...change, updatedAt: new Date() });
     if (body.password !== undefined) {
+      const row = await this.db.repository(UserRow).findOneByOrFail({ id: user.id });
+      if (!row.passwordHash || !(await verifyPassword(row.passwordHash, body.currentPassword ?? ''))) {
+        throw new InvalidInput([{ field: 'currentPassword', message: 'is not your current password' }]);
+      }
       await this.auth.changePassword(user.id, body.password);
       await this.audit.record('core', { action: 'core.password.changed', subject: `user:${user.id}`, actorId: user.id });
     }

@@ -23,7 +23,14 @@ export class JobsController {
     const limit = parseLimit(limitParam, 50);
     const owners = plugin ? [plugin] : ['core', ...this.registry.all().map((p) => p.definition.id)];
     const lists = await Promise.all(
-      owners.map(async (owner) => (await this.jobs.forPlugin(owner).list({ state: state as JobInfo['state'] | undefined, limit })).map((j) => ({ ...j, plugin: owner }))),
+      owners.map(async (owner) =>
+        (await this.jobs.forPlugin(owner).list({ state: state as JobInfo['state'] | undefined, limit })).map((j) => ({
+          ...j,
+          // Core's jobs carry mail (password-reset links among them): operators see that they ran, not what they said.
+          data: owner === 'core' ? null : j.data,
+          plugin: owner,
+        })),
+      ),
     );
     const items = lists
       .flat()

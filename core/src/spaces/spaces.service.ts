@@ -121,6 +121,10 @@ export class SpacesService extends Spaces {
   async setMember(spaceId: string, userId: string, role: SpaceRole): Promise<MembershipRow> {
     return this.db.transaction(async (m) => {
       const existing = await m.findOneBy(MembershipRow, { spaceId, userId });
+      if (existing?.role === 'admin' && existing.status === 'active' && role !== 'admin') {
+        const admins = await m.countBy(MembershipRow, { spaceId, role: 'admin', status: 'active' });
+        if (admins === 1) throw new ConflictException('A space keeps at least one admin: make someone else admin first');
+      }
       const row: MembershipRow = { spaceId, userId, role, status: 'active', createdAt: existing?.createdAt ?? this.clock.now() };
       if (existing) await m.update(MembershipRow, { spaceId, userId }, { role, status: 'active' });
       else await m.insert(MembershipRow, row);

@@ -1,7 +1,7 @@
 import { defineContentType, defineEvent, defineJob } from '@plein/sdk';
 
 /** A kudo is content: gates, moderation, search and the activity stream handle it. */
-export const kudoContent = defineContentType('kudos.kudo', { displayName: 'Kudo', urlPattern: '/kudos/{id}' });
+export const kudoContent = defineContentType('kudos.kudo', { displayName: 'Kudo', urlPattern: '/kudos#kudos.kudo-{id}' });
 
 /** Published after a kudo is stored. */
 export const kudosGiven = defineEvent<{ kudoId: string; fromUserId: string; toUserId: string }>('kudos.kudo.given', {

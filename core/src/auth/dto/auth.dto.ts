@@ -21,4 +21,6 @@ export class UpdateMeDto {
   @ValidateIf((_, v) => v !== undefined) @IsString() @IsNotEmpty() @MaxLength(191) displayName?: string;
   @IsOptional() @IsIn(['en', 'nl', null]) locale?: 'en' | 'nl' | null;
   @ValidateIf((_, v) => v !== undefined) @IsString() @MinLength(12, { message: 'must be at least 12 characters' }) @MaxLength(1024) password?: string;
+  /** Required with `password`: a stolen session alone cannot take over the account. */
+  @ValidateIf((o: UpdateMeDto) => o.password !== undefined) @IsString() @IsNotEmpty() @MaxLength(1024) currentPassword?: string;
 }
