@@ -34,7 +34,7 @@ export class AuditService {
 
   /** Newest first, keyset-paginated on (at, id). */
   async list(limit: number, cursor: { at: Date; id: string } | null): Promise<AuditRow[]> {
-    const qb = this.db.repository(AuditRow).createQueryBuilder('a').orderBy('a.at', 'DESC').addOrderBy('a.id', 'DESC').take(limit);
+    const qb = this.db.repository(AuditRow).createQueryBuilder('a').orderBy('a.at', 'DESC').addOrderBy('a.id', 'DESC').limit(limit);
     if (cursor) qb.where('(a.at < :at OR (a.at = :at AND a.id < :id))', { at: cursor.at, id: cursor.id });
     return qb.getMany();
   }

@@ -94,7 +94,7 @@ export class NotificationsService {
   }
 
   async list(userId: string, limit: number, before: { at: Date; id: string } | null): Promise<NotificationRow[]> {
-    const qb = this.db.repository(NotificationRow).createQueryBuilder('n').where('n.user_id = :userId', { userId }).orderBy('n.created_at', 'DESC').addOrderBy('n.id', 'DESC').take(limit);
+    const qb = this.db.repository(NotificationRow).createQueryBuilder('n').where('n.user_id = :userId', { userId }).orderBy('n.created_at', 'DESC').addOrderBy('n.id', 'DESC').limit(limit);
     if (before) qb.andWhere('(n.created_at < :at OR (n.created_at = :at AND n.id < :id))', { at: before.at, id: before.id });
     return qb.getMany();
   }

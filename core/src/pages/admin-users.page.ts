@@ -91,7 +91,7 @@ export class AdminUsersPage {
   }
 
   private async page(locale: string, after?: string, form?: FormState): Promise<PageData> {
-    const qb = this.db.repository(UserRow).createQueryBuilder('u').orderBy('u.handle', 'ASC').take(PAGE_SIZE + 1);
+    const qb = this.db.repository(UserRow).createQueryBuilder('u').orderBy('u.handle', 'ASC').limit(PAGE_SIZE + 1);
     if (after) qb.where('u.handle > :handle', { handle: after });
     const rows = await qb.getMany();
     const page = rows.slice(0, PAGE_SIZE);

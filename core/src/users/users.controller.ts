@@ -34,7 +34,7 @@ export class UsersController {
   async list(@Query('limit') limitParam?: string, @Query('cursor') cursorParam?: string) {
     const limit = parseLimit(limitParam);
     const after = decodeCursor<{ handle: string }>(cursorParam);
-    const qb = this.db.repository(UserRow).createQueryBuilder('u').orderBy('u.handle', 'ASC').take(limit + 1);
+    const qb = this.db.repository(UserRow).createQueryBuilder('u').orderBy('u.handle', 'ASC').limit(limit + 1);
     if (after) qb.where('u.handle > :handle', { handle: String(after.handle) });
     const rows = await qb.getMany();
     const page = rows.slice(0, limit);

@@ -72,7 +72,7 @@ export class KudosService {
 
   /** Newest first among what `viewer` may see; `after` is the last item of the previous page. */
   async latest(viewer: Viewer, limit: number, after: { createdAt: string; id: string } | null): Promise<Array<Kudo & { status: ContentStatus; updatedAt: Date }>> {
-    const qb = this.db.repository(Kudo).createQueryBuilder('k').orderBy('k.createdAt', 'DESC').addOrderBy('k.id', 'DESC').take(limit);
+    const qb = this.db.repository(Kudo).createQueryBuilder('k').orderBy('k.createdAt', 'DESC').addOrderBy('k.id', 'DESC').limit(limit);
     (await this.contents.visibleTo(viewer)).applyTo(qb, 'k.content_id');
     if (after) qb.andWhere('(k.createdAt < :at OR (k.createdAt = :at AND k.id < :id))', { at: new Date(after.createdAt), id: after.id });
     const kudos = await qb.getMany();
