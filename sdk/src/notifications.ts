@@ -9,8 +9,14 @@
 export interface NotificationInput {
   /** A kind the plugin declares in `notificationKinds`, e.g. `kudos.received`. */
   kind: string;
-  /** What the person reads, already in their language where it matters. */
+  /** What the person reads when `titleKey` is absent or has no message in their language. */
   title: string;
+  /**
+   * A key in the plugin's message catalogue (`locales/<lang>.json`): each recipient reads the
+   * title in their own language, with `{name}` placeholders filled from `params`.
+   */
+  titleKey?: string;
+  params?: Record<string, string | number>;
   /** Where following the notification leads (a path on this intranet). */
   url: string;
   contentId?: string | null;

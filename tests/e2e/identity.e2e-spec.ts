@@ -215,6 +215,14 @@ describe('notifications', () => {
     expect((await ada.http.get('/api/v1/notifications').expect(200)).body.items).toHaveLength(1);
 
     await ada.http.post('/api/v1/notifications/read').send({ all: true }).expect(200, { marked: 1 });
+    // Each person reads notifications and their mail in their own language.
+    const nl = await intranet.createUser({ handle: 'noor', email: 'noor@example.test' });
+    await nl.http.patch('/api/v1/me').send({ locale: 'nl' }).expect(200);
+    await bob.http.post('/api/v1/kudos').send({ toUserId: nl.user.id, message: 'Dank!' }).expect(201);
+    expect((await nl.http.get('/api/v1/notifications').expect(200)).body.items[0].title).toBe('Test User 2 bedankte je');
+    await intranet.runDueJobs();
+    const dutch = readdirSync(join(intranet.dataDir, 'mail')).map((f) => readFileSync(join(intranet.dataDir, 'mail', f), 'utf8')).find((m) => m.includes('To: noor@example.test'));
+    expect(dutch).toContain('Kies welke e-mails je krijgt op');
     expect((await ada.http.get('/api/v1/notifications').expect(200)).body.unread).toBe(0);
     const bad = await ada.http.put('/api/v1/notifications/preferences').send({ kind: 'nope', channel: 'email' }).expect(422);
     expect(bad.body.errors[0].field).toBe('kind');

@@ -39,6 +39,7 @@ import { MailService } from '../notifications/mail.service';
 import { NotificationsService } from '../notifications/notifications.service';
 import { SpacesService } from '../spaces/spaces.service';
 import { ViewEngine } from '../views/view-engine';
+import type { I18n } from '../i18n/i18n';
 import { buildAppModule, coreControllers, type CoreServices } from './app-module';
 
 const MAX_JSON_DEPTH = 64;
@@ -192,11 +193,13 @@ export async function bootPlein(options: BootOptions): Promise<RunningPlein> {
   const contents = new ContentsService(db, clock, events, permissions, isSiteAdmin, (u) => users.signedIn(u.id));
   for (const plugin of booting) contents.declareTypes(plugin.definition.id, plugin.definition.contentTypes ?? []);
   const mail = new MailService(config.smtpUrl, join(config.dataDir, 'mail'));
-  const notifications = new NotificationsService(db, clock, jobs, mail, () => config.publicUrl);
+  let i18nForMail: I18n | null = null;
+  const notifications = new NotificationsService(db, clock, jobs, mail, () => config.publicUrl, () => i18nForMail);
   for (const plugin of booting) notifications.declare(plugin.definition.id, plugin.definition.notificationKinds ?? []);
   const pluginViews = new Map(booting.filter((p) => p.definition.views).map((p) => [p.definition.id, resolve(p.root, p.definition.views!)]));
   const pluginLocales = new Map(booting.filter((p) => p.definition.locales).map((p) => [p.definition.id, resolve(p.root, p.definition.locales!)]));
   const views = new ViewEngine(findTheme(config.theme, config.root), pluginViews, { locales: pluginLocales, isActive: registry.isActive });
+  i18nForMail = views.i18n;
   const auth = new AuthService(db, clock, users, throttle, audit, config.secret);
   const core: CoreServices = {
     config,

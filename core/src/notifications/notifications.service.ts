@@ -4,6 +4,7 @@ import { In, IsNull } from 'typeorm';
 import type { DatabaseService } from '../database/database.service';
 import type { JobsService } from '../jobs/jobs.service';
 import { UserRow } from '../users/user.entity';
+import type { I18n } from '../i18n/i18n';
 import type { MailService } from './mail.service';
 import { NotificationPrefRow, NotificationRow } from './notification.entities';
 
@@ -31,6 +32,7 @@ export class NotificationsService {
     private readonly jobs: JobsService,
     private readonly mail: MailService,
     private readonly baseUrl: () => string,
+    private readonly i18n: () => I18n | null = () => null,
   ) {
     jobs.register({ queue: 'core', definition: sendMailJob as never, run: async (data) => void (await this.mail.send(data as never)) });
     this.declare('core', coreNotificationKinds);
@@ -76,17 +78,23 @@ export class NotificationsService {
       const prefs = await m.findBy(NotificationPrefRow, { userId: In(ids), kind: n.kind });
       const chosen = new Map(prefs.map((p) => [p.userId, p.channel]));
       const now = this.clock.now();
+      const i18n = this.i18n();
       for (const user of users) {
         const channel = chosen.get(user.id) ?? kind.defaultChannel ?? 'in-app';
         if (channel === 'off') continue;
-        await m.insert(NotificationRow, { id: randomUUID(), userId: user.id, kind: n.kind, title: n.title.slice(0, 255), url: n.url.slice(0, 500), contentId: n.contentId ?? null, createdAt: now, readAt: null });
+        // Each person reads it in their own language (the catalogue's default when they chose none).
+        const lang = user.locale ?? 'en';
+        const title = (n.titleKey && i18n?.has(n.titleKey, lang) ? i18n.t(lang, n.titleKey, n.params ?? {}) : n.title).slice(0, 255);
+        await m.insert(NotificationRow, { id: randomUUID(), userId: user.id, kind: n.kind, title, url: n.url.slice(0, 500), contentId: n.contentId ?? null, createdAt: now, readAt: null });
         if (channel === 'email') {
           const link = new URL(n.url, this.baseUrl()).toString();
+          const settings = new URL('/notifications/settings', this.baseUrl()).toString();
+          const footer = i18n ? i18n.t(lang, 'core.mail.notification.footer', { url: settings }) : `Change which e-mails you get at ${settings}`;
           await this.jobs.backend.enqueue('core', sendMailJob as never, {
             to: user.email,
-            subject: n.title,
-            text: `${n.title}\n\n${link}\n\n— Plein. Change which e-mails you get at ${new URL('/notifications/settings', this.baseUrl())}`,
-            html: `<p>${escapeHtml(n.title)}</p><p><a href="${escapeHtml(link)}">${escapeHtml(link)}</a></p>`,
+            subject: title,
+            text: `${title}\n\n${link}\n\n— ${footer}`,
+            html: `<p>${escapeHtml(title)}</p><p><a href="${escapeHtml(link)}">${escapeHtml(link)}</a></p><p>${escapeHtml(footer)}</p>`,
           });
         }
       }

@@ -168,7 +168,13 @@ export class SpacesPage {
     await this.spaces.setMember(space.id, member.id, role);
     await this.audit.record('core', { action: 'core.space.member-set', subject: `space:${space.id}`, actorId: actor.id, details: { userId: member.id, role } });
     if (member.id !== actor.id) {
-      await this.notifications.notify('core', [member.id], { kind: 'core.space.added', title: `${actor.displayName} added you to ${space.name}`, url: `/spaces/${space.slug}` });
+      await this.notifications.notify('core', [member.id], {
+        kind: 'core.space.added',
+        title: `${actor.displayName} added you to ${space.name}`,
+        titleKey: 'core.notification.spaceAdded',
+        params: { actor: actor.displayName, space: space.name },
+        url: `/spaces/${space.slug}`,
+      });
     }
   }
 

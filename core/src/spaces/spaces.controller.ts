@@ -79,7 +79,13 @@ export class SpacesController {
     const row = await this.spaces.setMember(space.id, member.id, body.role);
     await this.audit.record('core', { action: 'core.space.member-set', subject: `space:${space.id}`, actorId: user.id, details: { userId: member.id, role: body.role } });
     if (member.id !== user.id) {
-      await this.notifications.notify('core', [member.id], { kind: 'core.space.added', title: `${user.displayName} added you to ${space.name}`, url: `/spaces/${space.slug}` });
+      await this.notifications.notify('core', [member.id], {
+        kind: 'core.space.added',
+        title: `${user.displayName} added you to ${space.name}`,
+        titleKey: 'core.notification.spaceAdded',
+        params: { actor: user.displayName, space: space.name },
+        url: `/spaces/${space.slug}`,
+      });
     }
     return (await this.describeMembers([row]))[0];
   }

@@ -63,7 +63,15 @@ export class KudosService {
       await this.events.publish(kudosGiven, { kudoId: row.id, fromUserId, toUserId });
       if (submitted.record.status === 'published') {
         const giver = await this.users.findById(fromUserId);
-        await this.notifications.notify([toUserId], { kind: 'kudos.received', title: `${giver?.displayName ?? 'Someone'} thanked you`, url: '/kudos', contentId: submitted.record.id });
+        const name = giver?.displayName ?? 'Someone';
+        await this.notifications.notify([toUserId], {
+          kind: 'kudos.received',
+          title: `${name} thanked you`,
+          titleKey: 'kudos.notification.received',
+          params: { name },
+          url: '/kudos',
+          contentId: submitted.record.id,
+        });
       }
       return { kudo: row, status: submitted.record.status };
     });

@@ -79,6 +79,8 @@ export class WikiWatchService {
     await this.notifications.notify(recipients, {
       kind: PAGE_CHANGED,
       title: `${editor.displayName ?? 'Someone'} changed “${page.title}”`,
+      titleKey: 'wiki.notification.changed',
+      params: { name: editor.displayName ?? 'Someone', title: page.title },
       url: `/wiki/p/${page.id}/diff?from=${previousRevision}&to=${page.revision}`,
       contentId: page.contentId,
     });
