@@ -35,30 +35,29 @@ export function dataSourceOptions(db: DatabaseConfig, extra: Partial<DataSourceO
   } as DataSourceOptions;
 }
 
-/** Creates the MySQL database named in the URL when it does not exist yet. */
-export async function ensureMysqlDatabase(db: DatabaseConfig): Promise<void> {
-  if (db.engine !== 'mysql') return;
+/** Runs one statement on the MySQL server of `db`, outside any database (create or drop one). */
+async function onServer(db: DatabaseConfig & { engine: 'mysql' }, statement: string): Promise<void> {
   const url = new URL(db.url);
   url.pathname = '/';
   const admin = new DataSource({ type: 'mysql', url: url.toString() });
   await admin.initialize();
   try {
-    await admin.query(`CREATE DATABASE IF NOT EXISTS \`${db.database.replace(/`/g, '')}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
+    await admin.query(statement);
   } finally {
     await admin.destroy();
   }
 }
 
+const quoted = (name: string) => `\`${name.replace(/`/g, '')}\``;
+
+/** Creates the MySQL database named in the URL when it does not exist yet. */
+export async function ensureMysqlDatabase(db: DatabaseConfig): Promise<void> {
+  if (db.engine !== 'mysql') return;
+  await onServer(db, `CREATE DATABASE IF NOT EXISTS ${quoted(db.database)} CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
+}
+
 /** Drops a MySQL database (test teardown). */
 export async function dropMysqlDatabase(db: DatabaseConfig): Promise<void> {
   if (db.engine !== 'mysql') return;
-  const url = new URL(db.url);
-  url.pathname = '/';
-  const admin = new DataSource({ type: 'mysql', url: url.toString() });
-  await admin.initialize();
-  try {
-    await admin.query(`DROP DATABASE IF EXISTS \`${db.database.replace(/`/g, '')}\``);
-  } finally {
-    await admin.destroy();
-  }
+  await onServer(db, `DROP DATABASE IF EXISTS ${quoted(db.database)}`);
 }
