@@ -34,6 +34,7 @@ import { PluginRegistry } from '../plugins/plugin-registry';
 import { PluginsController } from '../plugins/plugins.controller';
 import { PluginSettings } from '../settings/settings.service';
 import { UsersService } from '../users/users.service';
+import { PageContextBuilder } from '../views/page-context';
 import { PluginViews, ViewEngine } from '../views/view-engine';
 
 /** The services core builds before Nest starts, shared by every module. */
@@ -119,6 +120,11 @@ export function buildAppModule(core: CoreServices, plugins: InstalledPlugin[]): 
     { provide: NotificationsService, useValue: core.notifications },
     { provide: PasswordResetService, useValue: core.passwordReset },
     { provide: I18n, useValue: core.views.i18n },
+    // One page-context builder for the page interceptor and the error pages.
+    {
+      provide: PageContextBuilder,
+      useValue: new PageContextBuilder(core.views, core.registry, core.permissions, core.auth, core.notifications, core.config.secret),
+    },
   ];
   const CoreModule = namedClass('PleinCoreModule');
   Global()(CoreModule);

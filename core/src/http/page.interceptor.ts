@@ -3,12 +3,7 @@ import { Reflector } from '@nestjs/core';
 import { METADATA } from '@plein/sdk';
 import type { FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
 import { from, mergeMap, type Observable } from 'rxjs';
-import { ANON_COOKIE, AuthService } from '../auth/auth.service';
-import { PLEIN_CONFIG } from '../config/config.token';
-import type { PleinConfig } from '../config/config';
-import { NotificationsService } from '../notifications/notifications.service';
-import { PermissionsService } from '../permissions/permissions.service';
-import { PluginRegistry } from '../plugins/plugin-registry';
+import { ANON_COOKIE } from '../auth/auth.service';
 import { PageContextBuilder, type PageFlash } from '../views/page-context';
 import { isPageRedirect, localPath, PAGE_STATUS, type PageResult } from '../views/page-result';
 import { ViewEngine } from '../views/view-engine';
@@ -53,19 +48,11 @@ export function localeOfRequest(request: FastifyRequest): string {
  */
 @Injectable()
 export class PageInterceptor implements NestInterceptor {
-  private readonly pages: PageContextBuilder;
-
   constructor(
     @Inject(Reflector) private readonly reflector: Reflector,
     @Inject(ViewEngine) private readonly views: ViewEngine,
-    @Inject(PluginRegistry) registry: PluginRegistry,
-    @Inject(PermissionsService) permissions: PermissionsService,
-    @Inject(AuthService) auth: AuthService,
-    @Inject(NotificationsService) notifications: NotificationsService,
-    @Inject(PLEIN_CONFIG) config: PleinConfig,
-  ) {
-    this.pages = new PageContextBuilder(views, registry, permissions, auth, notifications, config.secret);
-  }
+    @Inject(PageContextBuilder) private readonly pages: PageContextBuilder,
+  ) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     const http = context.switchToHttp();

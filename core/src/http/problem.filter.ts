@@ -2,11 +2,6 @@ import { Catch, HttpException, Inject, Logger, type ArgumentsHost, type Exceptio
 import type { SignedInUser } from '@plein/sdk';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AuthService, SESSION_COOKIE } from '../auth/auth.service';
-import { PLEIN_CONFIG } from '../config/config.token';
-import type { PleinConfig } from '../config/config';
-import { NotificationsService } from '../notifications/notifications.service';
-import { PermissionsService } from '../permissions/permissions.service';
-import { PluginRegistry } from '../plugins/plugin-registry';
 import { describeFieldError, fieldLabel, fromFieldProblems } from '../i18n/validation-messages';
 import { PageContextBuilder, pathOf } from '../views/page-context';
 import { ViewEngine } from '../views/view-engine';
@@ -40,18 +35,11 @@ const KNOWN_STATUSES = new Set([400, 403, 404, 409, 410, 413, 422, 423, 429, 500
 @Catch()
 export class ProblemFilter implements ExceptionFilter {
   private readonly logger = new Logger('HTTP');
-  private readonly pages: PageContextBuilder;
-
   constructor(
     @Inject(ViewEngine) private readonly views: ViewEngine,
     @Inject(AuthService) private readonly auth: AuthService,
-    @Inject(PluginRegistry) registry: PluginRegistry,
-    @Inject(PermissionsService) permissions: PermissionsService,
-    @Inject(NotificationsService) notifications: NotificationsService,
-    @Inject(PLEIN_CONFIG) config: PleinConfig,
-  ) {
-    this.pages = new PageContextBuilder(views, registry, permissions, auth, notifications, config.secret);
-  }
+    @Inject(PageContextBuilder) private readonly pages: PageContextBuilder,
+  ) {}
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const ctx = host.switchToHttp();
