@@ -1,9 +1,16 @@
-import { definePlugin } from '@plein/sdk';
+import plugin from './microblog.plugin';
 
-export default definePlugin({
-  id: 'microblog',
-  version: '1.0.0',
-  sdk: '^1.0.0',
-  displayName: 'Microblog',
-  description: 'Short posts, questions with answers, follows and timelines',
-});
+export default plugin;
+export {
+  microblogPostContent,
+  microblogPostCreated,
+  microblogPostUpdated,
+  microblogPostDeleted,
+  microblogQuestionAnswered,
+  microblogPostPinned,
+  microblogReactionAdded,
+  microblogFollowCreated,
+  type MicroblogPostEventPayload,
+} from './events';
+export { microblogPermissions } from './permissions';
+export { REACTIONS } from './services/post-text';
