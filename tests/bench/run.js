@@ -770,7 +770,7 @@ async function main() {
       }
     }
   };
-  cleanups.push(() => fs.rmSync(tmpDir, { recursive: true, force: true }));
+  if (!process.env.PLEIN_BENCH_KEEP) cleanups.push(() => fs.rmSync(tmpDir, { recursive: true, force: true }));
 
   try {
     if (target.engine === 'mysql') {

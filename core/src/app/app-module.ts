@@ -1,5 +1,6 @@
-import { Global, Module, type DynamicModule, type Provider, type Type } from '@nestjs/common';
-import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, APP_PIPE, RouterModule, type Routes } from '@nestjs/core';
+import { Global, Module, UseInterceptors, type DynamicModule, type Provider, type Type } from '@nestjs/common';
+import { INTERCEPTORS_METADATA } from '@nestjs/common/constants';
+import { APP_FILTER, APP_GUARD, APP_PIPE, RouterModule, type Routes } from '@nestjs/core';
 import { Audit, Clock, Contents, Database, EventBus, Jobs, Notifications, Permissions, Settings, Spaces, Users, Views } from '@plein/sdk';
 import { AuthController } from '../auth/auth.controller';
 import { AuthService } from '../auth/auth.service';
@@ -69,8 +70,21 @@ export const coreControllers: Type[] = [
   PermissionsController,
   NotificationsController,
   PasswordResetController,
-  ...corePages,
+  ...asPages(corePages),
 ];
+
+/**
+ * Marks page controllers (core's and every plugin's `pages`) for the page interceptor. Only those:
+ * as a global interceptor it ran on every API request too, where it has nothing to do and its
+ * Observable pipeline cost 120–150 µs a request.
+ */
+function asPages(controllers: readonly Type[]): Type[] {
+  for (const controller of controllers) {
+    const interceptors: unknown[] = Reflect.getMetadata(INTERCEPTORS_METADATA, controller) ?? [];
+    if (!interceptors.includes(PageInterceptor)) UseInterceptors(PageInterceptor)(controller);
+  }
+  return [...controllers];
+}
 
 function namedClass(name: string): Type {
   const cls = class {};
@@ -157,7 +171,7 @@ export function buildAppModule(core: CoreServices, plugins: InstalledPlugin[]): 
     }
     if (d.pages?.length) {
       const Pages = namedClass(`${pascal(d.id)}PagesModule`);
-      Module({ imports: [PluginModule], controllers: d.pages })(Pages);
+      Module({ imports: [PluginModule], controllers: asPages(d.pages) })(Pages);
       imports.push(Pages);
       routes.push({ path: d.id, module: Pages });
     }
@@ -173,7 +187,6 @@ export function buildAppModule(core: CoreServices, plugins: InstalledPlugin[]): 
       controllers: coreControllers,
       providers: [
         { provide: APP_GUARD, useClass: AccessGuard },
-        { provide: APP_INTERCEPTOR, useClass: PageInterceptor },
         { provide: APP_FILTER, useClass: ProblemFilter },
         { provide: APP_PIPE, useFactory: validationPipe },
       ],

@@ -2,7 +2,6 @@ import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import fastifyCookie from '@fastify/cookie';
 import fastifyFormbody from '@fastify/formbody';
-import fastifyHelmet from '@fastify/helmet';
 import fastifyStatic from '@fastify/static';
 import { Logger, type LogLevel, type Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
@@ -34,6 +33,7 @@ import { AuthService } from '../auth/auth.service';
 import { ThrottleService } from '../auth/throttle.service';
 import { PasswordResetService } from '../auth/password-reset.service';
 import { rememberFormToken } from '../http/page.interceptor';
+import { securityHeaders } from '../http/security-headers';
 import { ContentsService } from '../content/contents.service';
 import { MailService } from '../notifications/mail.service';
 import { NotificationsService } from '../notifications/notifications.service';
@@ -277,10 +277,7 @@ export async function bootPlein(options: BootOptions): Promise<RunningPlein> {
   await app.register(fastifyFormbody, { bodyLimit: 1024 * 1024 });
   // Before the access guard strips it: whether a form post carried its CSRF token at all.
   fastify.addHook('preHandler', rememberFormToken);
-  await app.register(fastifyHelmet, {
-    // No inline script anywhere: pages work without JavaScript and enhance from files.
-    contentSecurityPolicy: { directives: { upgradeInsecureRequests: null, defaultSrc: ["'self'"], scriptSrc: ["'self'"], styleSrc: ["'self'"], imgSrc: ["'self'", 'data:'], objectSrc: ["'none'"], baseUri: ["'self'"], formAction: ["'self'"], frameAncestors: ["'none'"] } },
-  });
+  fastify.addHook('onRequest', securityHeaders());
   // An action POST often carries `content-type: application/json` and no body: accept that as no body.
   const json = fastify.getDefaultJsonParser('error', 'error');
   fastify.removeContentTypeParser('application/json');

@@ -99,4 +99,26 @@ export class DatabaseService extends Database {
   manager(): EntityManager {
     return this.scope.getStore()?.manager ?? this.dataSource.manager;
   }
+
+  /**
+   * Rows of one read written as SQL, inside the open transaction if there is one. For core's
+   * hottest reads (every list batch-loads its people and content records): TypeORM's `find()`
+   * builds, runs and hydrates for 250–370 µs what this does in about 100 µs.
+   */
+  select<T>(sql: string, parameters: readonly unknown[]): Promise<T[]> {
+    return this.manager().query(sql, [...parameters]) as Promise<T[]>;
+  }
+
+  /** `IN (?, ?, …)` placeholders for `n` values. */
+  static placeholders(n: number): string {
+    return new Array(n).fill('?').join(', ');
+  }
+
+  /** A `datetime(3)` column as a Date: SQLite gives back the UTC text TypeORM wrote, mysql2 a Date. */
+  toDate(value: string | Date): Date;
+  toDate(value: string | Date | null): Date | null;
+  toDate(value: string | Date | null): Date | null {
+    if (value === null || value instanceof Date) return value;
+    return new Date(`${value.replace(' ', 'T')}Z`);
+  }
 }

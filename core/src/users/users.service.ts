@@ -1,7 +1,7 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { InvalidInput, Users, type Clock, type SignedInUser, type UserRef } from '@plein/sdk';
-import { In, IsNull } from 'typeorm';
-import type { DatabaseService } from '../database/database.service';
+import { IsNull } from 'typeorm';
+import { DatabaseService } from '../database/database.service';
 import { TokenRow, UserRow } from './user.entity';
 
 export const HANDLE_PATTERN = /^[a-z0-9][a-z0-9_.-]{1,31}$/;
@@ -49,8 +49,13 @@ export class UsersService extends Users {
 
   async findByIds(ids: readonly string[]): Promise<Map<string, UserRef>> {
     if (ids.length === 0) return new Map();
-    const rows = await this.db.repository(UserRow).findBy({ id: In([...new Set(ids)]) });
-    return new Map(rows.map((r) => [r.id, toRef(r)]));
+    // Every list batch-loads its people: only what a reference shows, in one plain query.
+    const unique = [...new Set(ids)];
+    const rows = await this.db.select<{ id: string; handle: string; display_name: string }>(
+      `SELECT id, handle, display_name FROM core_user WHERE id IN (${DatabaseService.placeholders(unique.length)})`,
+      unique,
+    );
+    return new Map(rows.map((r) => [r.id, { id: r.id, handle: r.handle, displayName: r.display_name }]));
   }
 
   /** The full signed-in view of a user (roles, status), or null. */
