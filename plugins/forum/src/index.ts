@@ -1,9 +1,33 @@
-import { definePlugin } from '@plein/sdk';
+import plugin from './forum.plugin';
 
-export default definePlugin({
-  id: 'forum',
-  version: '1.0.0',
-  sdk: '^1.0.0',
-  displayName: 'Forum',
-  description: 'Categories, topics, solved answers, watching and unread',
-});
+export default plugin;
+export {
+  forumTopicContent,
+  forumPostContent,
+  forumEvents,
+  forumTopicCreated,
+  forumTopicRenamed,
+  forumTopicMoved,
+  forumTopicPinned,
+  forumTopicUnpinned,
+  forumTopicLocked,
+  forumTopicUnlocked,
+  forumTopicClosed,
+  forumTopicReopened,
+  forumTopicSolved,
+  forumTopicUnsolved,
+  forumTopicSplit,
+  forumTopicMerged,
+  forumTopicDeleted,
+  forumTopicRestored,
+  forumPostCreated,
+  forumPostEdited,
+  forumPostDeleted,
+  forumPostRestored,
+  forumCategoryCreated,
+  forumCategoryUpdated,
+  type ForumTopicEventPayload,
+  type ForumPostEventPayload,
+  type ForumCategoryEventPayload,
+} from './events';
+export { forumPermissions } from './permissions';
