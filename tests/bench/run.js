@@ -14,8 +14,11 @@
 //   DATABASE_URL  unset or sqlite:…: SQLite in a temporary folder. mysql://…: that server, with the database
 //                 name replaced by `plein_bench` (dropped before and after the run).
 //
-// To add a pair, add an entry to PAIRS below: a name, Plein's path, the raw path and a raw handler
-// `(ctx, url) => body` that runs the same queries through `ctx.db` (see makeRawDb).
+// To add a pair for core or the kudos example, add an entry to PAIRS below: a name, Plein's path,
+// the raw path and a raw handler `(ctx, url) => body` that runs the same queries through `ctx.db`
+// (see makeRawDb). A plugin brings its own pairs in `plugins/<id>/bench/scenario.js` (see
+// loadScenarios and tests/bench/README.md): the bench boots its plugin, runs its seed and loads its
+// pairs after the kudos ones.
 'use strict';
 
 const fs = require('node:fs');
@@ -43,6 +46,8 @@ const DEFAULTS = {
   only: '',
   side: 'both',
   root: ROOT,
+  scenarios: '',
+  set: [],
 };
 
 function usage() {
@@ -58,6 +63,9 @@ function usage() {
     '  --side S          both (default), plein or raw: load one side only (for profiling, e.g.',
     '                    node --cpu-prof tests/bench/run.js --side plein --only kudos)',
     '  --root DIR        bench the built checkout in DIR instead of this one (default: this one)',
+    '  --scenarios a,b   plugin scenarios to add (plugins/<id>/bench/scenario.js; default: all there are,',
+    '                    "none" for none)',
+    "  --set S.K=V       a scenario's seed option, e.g. --set wiki.revisions=1000 (repeatable)",
     'DATABASE_URL=mysql://user:pass@host:3306/any runs on MySQL/MariaDB (database plein_bench).',
   ].join('\n');
 }
@@ -76,6 +84,16 @@ function parseArgs(argv) {
     if (value === undefined) throw new Error(`--${m[1]}: expected a value`);
     if (m[1] === 'only') {
       opts.only = value;
+      continue;
+    }
+    if (m[1] === 'scenarios') {
+      opts.scenarios = value;
+      continue;
+    }
+    if (m[1] === 'set') {
+      const kv = /^([a-z0-9-]+)\.([A-Za-z0-9]+)=(.+)$/.exec(value);
+      if (!kv) throw new Error(`--set: expected scenario.option=value, found "${value}"`);
+      opts.set.push({ scenario: kv[1], key: kv[2], value: Number.isNaN(Number(kv[3])) ? kv[3] : Number(kv[3]) });
       continue;
     }
     if (m[1] === 'root') {
@@ -221,12 +239,11 @@ async function bulkInsert(manager, table, columns, rows, chunk = 500) {
   }
 }
 
-async function seed(plein, { users, kudos }) {
-  const random = prng(42);
-  const now = Date.now();
+/** `count` people named bench<i>, members, created a minute apart (newest last). */
+function benchUserRows(count, now = Date.now()) {
   const userRows = [];
-  for (let i = 0; i < users; i++) {
-    const at = sqlDate(now - (users - i) * 60_000);
+  for (let i = 0; i < count; i++) {
+    const at = sqlDate(now - (count - i) * 60_000);
     userRows.push([
       randomUUID(),
       `bench${i}@example.org`,
@@ -239,6 +256,42 @@ async function seed(plein, { users, kudos }) {
       at,
     ]);
   }
+  return userRows;
+}
+
+const USER_COLUMNS = [
+  'id',
+  'email',
+  'handle',
+  'display_name',
+  'password_hash',
+  'roles',
+  'status',
+  'created_at',
+  'updated_at',
+];
+
+/** Adds bench people until there are `count`; answers them all, oldest first, as { id, handle }. */
+async function seedUsers(dataSource, count, onProgress = () => {}) {
+  const existing = await dataSource.query(
+    "SELECT id, handle FROM core_user WHERE handle LIKE 'bench%' ORDER BY created_at, handle",
+  );
+  if (existing.length < count) {
+    const rows = benchUserRows(count).slice(existing.length);
+    await dataSource.transaction(async (m) => {
+      for (let i = 0; i < rows.length; i += 5000) {
+        await bulkInsert(m, 'core_user', USER_COLUMNS, rows.slice(i, i + 5000));
+        onProgress(existing.length + Math.min(i + 5000, rows.length), count);
+      }
+    });
+  }
+  return dataSource.query("SELECT id, handle FROM core_user WHERE handle LIKE 'bench%' ORDER BY created_at, handle");
+}
+
+async function seed(plein, { users, kudos }) {
+  const random = prng(42);
+  const now = Date.now();
+  const userRows = benchUserRows(users, now);
   const phrases = [
     'for the review',
     'for covering my shift',
@@ -280,12 +333,7 @@ async function seed(plein, { users, kudos }) {
   }
   const started = performance.now();
   await plein.db.dataSource.transaction(async (m) => {
-    await bulkInsert(
-      m,
-      'core_user',
-      ['id', 'email', 'handle', 'display_name', 'password_hash', 'roles', 'status', 'created_at', 'updated_at'],
-      userRows,
-    );
+    await bulkInsert(m, 'core_user', USER_COLUMNS, userRows);
     await bulkInsert(
       m,
       'core_content',
@@ -436,23 +484,71 @@ const PAIRS = [
   },
 ];
 
+/**
+ * Plugin scenarios: `plugins/<id>/bench/scenario.js` in the checkout, each
+ * `{ name, plugin, defaults?, seed(ctx, opts), pairs(seeded) }` (tests/bench/README.md).
+ * `--scenarios` picks some by name; `none` picks none.
+ */
+function loadScenarios(root, wanted) {
+  if (wanted === 'none') return [];
+  const dir = path.join(root, 'plugins');
+  const found = (fs.existsSync(dir) ? fs.readdirSync(dir) : [])
+    .map((id) => path.join(dir, id, 'bench', 'scenario.js'))
+    .filter((file) => fs.existsSync(file))
+    .map((file) => ({ file, ...require(file) }));
+  if (!wanted) return found;
+  const names = wanted
+    .split(',')
+    .map((w) => w.trim())
+    .filter(Boolean);
+  for (const name of names)
+    if (!found.some((s) => s.name === name))
+      throw new Error(
+        `--scenarios: no scenario "${name}" (there are: ${found.map((s) => s.name).join(', ') || 'none'})`,
+      );
+  return found.filter((s) => names.includes(s.name));
+}
+
+/** One line of progress on stderr, rewritten in place on a terminal. */
+function progress(label, done, total) {
+  const line = `bench: ${label}: ${fmt(done)} / ${fmt(total)}`;
+  if (process.stderr.isTTY) process.stderr.write(`\r${line}${done >= total ? '\n' : ''}`);
+  else if (done >= total || done % Math.max(1, Math.ceil(total / 10)) === 0) console.error(line);
+}
+
+/** A JSON request to Plein as the given bearer token (seeding through the API where SQL would be fragile). */
+async function apiAs(base, token) {
+  return async (method, route, body) => {
+    const res = await fetch(base + route, {
+      method,
+      headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+      body: body ? JSON.stringify(body) : undefined,
+    });
+    const text = await res.text();
+    if (!res.ok) throw new Error(`${method} ${route}: ${res.status} ${text.slice(0, 300)}`);
+    return text ? JSON.parse(text) : null;
+  };
+}
+
 function startRawServer(pairs, ctx) {
-  const routes = new Map(pairs.map((p) => [new URL(p.raw, 'http://x').pathname, p.handler]));
+  const routes = new Map(pairs.map((p) => [new URL(p.raw, 'http://x').pathname, p]));
   const server = http.createServer((req, res) => {
     const url = new URL(req.url, 'http://raw');
-    const handler = routes.get(url.pathname);
-    if (!handler) {
+    const pair = routes.get(url.pathname);
+    if (!pair) {
       res.writeHead(404).end();
       return;
     }
-    handler(ctx, url).then(
+    pair.handler(ctx, url, pair.asUser ?? null).then(
       (body) => {
-        const json = JSON.stringify(body);
+        // A string is a page (HTML); anything else is JSON.
+        const html = typeof body === 'string';
+        const text = html ? body : JSON.stringify(body);
         res.writeHead(200, {
-          'content-type': 'application/json; charset=utf-8',
-          'content-length': Buffer.byteLength(json),
+          'content-type': html ? 'text/html; charset=utf-8' : 'application/json; charset=utf-8',
+          'content-length': Buffer.byteLength(text),
         });
-        res.end(json);
+        res.end(text);
       },
       (error) => {
         res.writeHead(error.status || 500, { 'content-type': 'text/plain' });
@@ -555,12 +651,12 @@ async function drained(tracker, maxMs = 120_000) {
  * server is idle again, per response it finished in that time; it moves less than req/s when other
  * work shares the machine.
  */
-async function load(url, seconds, connections, tracker, { warmup = false } = {}) {
+async function load(url, seconds, connections, tracker, { warmup = false, headers = {} } = {}) {
   await drained(tracker);
   const finished = tracker.finished;
   const cpu = process.cpuUsage();
   const started = performance.now();
-  const result = await autocannonInChild({ url, connections, duration: seconds, timeout: 10 });
+  const result = await autocannonInChild({ url, connections, duration: seconds, timeout: 10, headers });
   const loadedMs = performance.now() - started;
   const loadedCpu = process.cpuUsage(cpu);
   await drained(tracker);
@@ -604,14 +700,14 @@ function combine(runs) {
   return { ...row, runs };
 }
 
-async function measure(url, tracker, opts) {
-  if (opts.warmup > 0) await load(url, opts.warmup, opts.connections, tracker, { warmup: true });
+async function measure(url, tracker, opts, headers = {}) {
+  if (opts.warmup > 0) await load(url, opts.warmup, opts.connections, tracker, { warmup: true, headers });
   await sleep(300);
-  return load(url, opts.duration, opts.connections, tracker);
+  return load(url, opts.duration, opts.connections, tracker, { headers });
 }
 
 /** Fetches `url` while recording the SQL Plein sends (TypeORM's logger sees every query). */
-async function fetchRecordingSql(url, dataSource) {
+async function fetchRecordingSql(url, dataSource, headers = {}) {
   const sql = [];
   const logger = dataSource.logger;
   dataSource.logger = {
@@ -623,7 +719,7 @@ async function fetchRecordingSql(url, dataSource) {
     log: () => {},
   };
   try {
-    const res = await fetch(url);
+    const res = await fetch(url, { headers, redirect: 'manual' });
     return { res, text: await res.text(), sql };
   } finally {
     dataSource.logger = logger;
@@ -635,13 +731,13 @@ async function fetchRecordingSql(url, dataSource) {
  * baseline provably does the same work). Also records the SQL each side sends for one request.
  */
 async function checkPair(pair, pleinBase, rawBase, plein, ctx) {
-  const a = await fetchRecordingSql(pleinBase + pair.plein, plein.db.dataSource);
+  const a = await fetchRecordingSql(pleinBase + pair.plein, plein.db.dataSource, pair.headers);
   const rawSql = [];
   const all = ctx.db.all;
   ctx.db.all = (sql, params) => (rawSql.push(sql), all.call(ctx.db, sql, params));
   let b;
   try {
-    const res = await fetch(rawBase + pair.raw);
+    const res = await fetch(rawBase + pair.raw, { redirect: 'manual' });
     b = { res, text: await res.text() };
   } finally {
     ctx.db.all = all;
@@ -650,6 +746,12 @@ async function checkPair(pair, pleinBase, rawBase, plein, ctx) {
     throw new Error(
       `${pair.name}: expected 200 from both, found Plein ${a.res.status} (${a.text.slice(0, 200)}), raw ${b.res.status} (${b.text.slice(0, 200)})`,
     );
+  for (const needle of pair.mustContain || []) {
+    if (!a.text.includes(needle) || !b.text.includes(needle))
+      throw new Error(
+        `${pair.name}: both answers must contain ${JSON.stringify(needle)} (Plein: ${a.text.includes(needle)}, raw: ${b.text.includes(needle)})`,
+      );
+  }
   if (pair.sameBody && a.text !== b.text) {
     throw new Error(
       `${pair.name}: the raw baseline answers something else than Plein, so the comparison would be unfair. ` +
@@ -742,11 +844,10 @@ function writeResults(report) {
 
 async function main() {
   const opts = parseArgs(process.argv.slice(2));
-  const pairs = opts.only
-    ? PAIRS.filter((p) => opts.only.split(',').some((w) => w && p.name.includes(w.trim())))
-    : PAIRS;
-  if (!pairs.length)
-    throw new Error(`--only ${opts.only}: no pair matches (pairs: ${PAIRS.map((p) => p.name).join(', ')})`);
+  const scenarios = loadScenarios(opts.root, opts.scenarios);
+  for (const set of opts.set)
+    if (!scenarios.some((s) => s.name === set.scenario))
+      throw new Error(`--set ${set.scenario}.${set.key}: no scenario "${set.scenario}" in this run`);
 
   let core;
   try {
@@ -780,7 +881,7 @@ async function main() {
     console.error(`bench: booting Plein on ${target.engine === 'mysql' ? redact(target.databaseUrl) : target.file}`);
     const env = {
       PLEIN_DATA_DIR: tmpDir,
-      PLEIN_PLUGINS: '@plein/example-kudos',
+      PLEIN_PLUGINS: ['@plein/example-kudos', ...scenarios.map((s) => s.plugin)].join(','),
       PLEIN_SECRET: 'bench-secret-not-for-production',
       DATABASE_URL: target.databaseUrl,
       PORT: '0',
@@ -796,6 +897,60 @@ async function main() {
     const seedMs = await seed(plein, opts);
     console.error(`bench: seeded ${opts.users} users and ${opts.kudos} kudos in ${fmt(seedMs)} ms`);
 
+    // Plugin scenarios seed after the people exist; an admin token lets them seed through the API.
+    const pleinBase = `http://127.0.0.1:${plein.app.getHttpServer().address().port}`;
+    const users = await plein.db.dataSource.query(
+      "SELECT id, handle FROM core_user WHERE handle LIKE 'bench%' ORDER BY created_at",
+    );
+    const admin = users[0];
+    await plein.db.dataSource.query("UPDATE core_user SET roles = 'admin' WHERE id = ?", [admin.id]);
+    const tokens = new Map();
+    const tokenFor = async (userId) => {
+      if (!tokens.has(userId)) tokens.set(userId, (await plein.users.issueToken(userId, 'bench')).token);
+      return tokens.get(userId);
+    };
+    const allPairs = [...PAIRS];
+    const seeded = {};
+    for (const scenario of scenarios) {
+      const scenarioOpts = { ...(scenario.defaults || {}) };
+      for (const set of opts.set) if (set.scenario === scenario.name) scenarioOpts[set.key] = set.value;
+      const started = performance.now();
+      const made = await scenario.seed(
+        {
+          dataSource: plein.db.dataSource,
+          engine: target.engine,
+          bulkInsert,
+          sqlDate,
+          prng,
+          randomUUID,
+          progress: (label, done, total) => progress(`${scenario.name}: ${label}`, done, total),
+          users,
+          admin,
+          api: await apiAs(pleinBase, await tokenFor(admin.id)),
+        },
+        scenarioOpts,
+      );
+      seeded[scenario.name] = { options: scenarioOpts, made, ms: Math.round(performance.now() - started) };
+      console.error(
+        `bench: ${scenario.name}: seeded ${JSON.stringify(made)} in ${fmt(performance.now() - started)} ms`,
+      );
+      for (const pair of scenario.pairs(made)) {
+        const asUser = pair.as && pair.as !== 'anonymous' ? pair.as : null;
+        allPairs.push({
+          ...pair,
+          name: pair.name.startsWith(scenario.name) ? pair.name : `${scenario.name} ${pair.name}`,
+          sameBody: pair.sameBody !== false,
+          asUser,
+          headers: asUser ? { authorization: `Bearer ${await tokenFor(asUser)}` } : {},
+        });
+      }
+    }
+    const pairs = opts.only
+      ? allPairs.filter((p) => opts.only.split(',').some((w) => w && p.name.includes(w.trim())))
+      : allPairs;
+    if (!pairs.length)
+      throw new Error(`--only ${opts.only}: no pair matches (pairs: ${allPairs.map((p) => p.name).join(', ')})`);
+
     const db = makeRawDb(target);
     cleanups.push(() => db.close());
     const ctx = {
@@ -805,11 +960,10 @@ async function main() {
         .all()
         .map((p) => ({ id: p.definition.id, version: p.definition.version, state: p.state })),
     };
-    const raw = await startRawServer(PAIRS, ctx);
+    const raw = await startRawServer(allPairs, ctx);
     cleanups.push(() => new Promise((resolve) => raw.close(() => resolve())));
     raw.unref();
 
-    const pleinBase = `http://127.0.0.1:${plein.app.getHttpServer().address().port}`;
     const rawBase = `http://127.0.0.1:${raw.address().port}`;
 
     const trackers = { plein: trackServer(plein.app.getHttpServer()), raw: trackServer(raw) };
@@ -819,17 +973,17 @@ async function main() {
     const results = [];
     for (const pair of pairs) {
       const sides = [
-        ['plein', 'Plein', pleinBase + pair.plein, trackers.plein],
-        ['raw', 'raw', rawBase + pair.raw, trackers.raw],
+        ['plein', 'Plein', pleinBase + pair.plein, trackers.plein, pair.headers],
+        ['raw', 'raw', rawBase + pair.raw, trackers.raw, {}],
       ].filter(([side]) => opts.side === 'both' || opts.side === side);
       const runs = { plein: [], raw: [] };
       const ratios = [];
       for (let round = 1; round <= opts.rounds; round++) {
-        for (const [side, label, url, tracker] of sides) {
+        for (const [side, label, url, tracker, headers] of sides) {
           const of = opts.rounds > 1 ? ` (round ${round}/${opts.rounds})` : '';
           console.error(`bench: ${pair.name}: ${label} ${url.slice(url.indexOf('/', 8))}${of} …`);
           // Warm each side up before its first measured run only.
-          runs[side].push(await measure(url, tracker, { ...opts, warmup: round === 1 ? opts.warmup : 0 }));
+          runs[side].push(await measure(url, tracker, { ...opts, warmup: round === 1 ? opts.warmup : 0 }, headers));
           await sleep(500);
         }
         const [p, r] = [runs.plein[round - 1], runs.raw[round - 1]];
@@ -852,6 +1006,7 @@ async function main() {
       node: process.version,
       kudos: opts.kudos,
       users: opts.users,
+      scenarios: seeded,
       connections: opts.connections,
       duration: opts.duration,
       warmup: opts.warmup,
@@ -872,7 +1027,23 @@ async function main() {
   }
 }
 
-module.exports = { PAIRS, SQL, seed, makeRawDb, startRawServer, trackServer, load, measure };
+module.exports = {
+  PAIRS,
+  SQL,
+  seed,
+  seedUsers,
+  makeRawDb,
+  startRawServer,
+  trackServer,
+  load,
+  measure,
+  loadScenarios,
+  bulkInsert,
+  sqlDate,
+  prng,
+  progress,
+  apiAs,
+};
 
 if (require.main === module && process.argv[2] === CHILD_FLAG) {
   runChild();
