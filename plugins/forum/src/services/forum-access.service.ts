@@ -110,8 +110,9 @@ export class ForumAccessService {
 
   /**
    * Whether the viewer may read, start topics or reply in a category: the category's own rule
-   * (or its parent's) when it has one, else the permission in the category's space. Administrators,
-   * category managers and moderators in the space pass every rule; writing always needs an account.
+   * (or its parent's) when it has one, else the permission in the category's space. Administrators
+   * and category managers pass every rule (moderators only the rules that name them, so a category
+   * can keep even them from starting topics there); writing always needs an account.
    */
   async can(viewer: Viewer, action: GrantAction, at: CategoryAccess): Promise<boolean> {
     if (action !== 'read' && !viewer) return false;
@@ -127,10 +128,7 @@ export class ForumAccessService {
     if (roles.includes('admin')) return true;
     const spaceRole: SpaceRole | null = viewer && spaceId ? await this.spaces.roleOf(viewer.id, spaceId) : null;
     if (ruleAllows(rule, { signedIn: viewer !== null, roles, spaceRole })) return true;
-    return (
-      (await this.permissions.can(viewer, forumPermissions.manage, { spaceId })) ||
-      (await this.permissions.can(viewer, forumPermissions.moderate, { spaceId }))
-    );
+    return this.permissions.can(viewer, forumPermissions.manage, { spaceId });
   }
 
   async assertCan(viewer: Viewer, action: GrantAction, at: CategoryAccess): Promise<void> {

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Audit, Clock, Database, EventBus } from '@plein/sdk';
+import { MoreThan } from 'typeorm';
 import { ForumCategory } from '../entities/forum-category.entity';
 import { ForumPost } from '../entities/forum-post.entity';
 import { ForumTopic } from '../entities/forum-topic.entity';
@@ -39,10 +40,12 @@ export class ForumTopicStateService {
     return row.lastPosition - count + 1;
   }
 
-  /** Recounts published replies and finds the newest published post (after a status change). */
+  /** Recounts published replies (positions after 1) and finds the newest published post (after a status change). */
   async recount(topicId: string): Promise<void> {
     const posts = this.db.repository(ForumPost);
-    const replies = await posts.count({ where: { topicId, opening: false, status: 'published' } });
+    // The post at position 1 opens the topic; everything after it is a reply (a merged topic's
+    // opening post too, once it follows the target's posts).
+    const replies = await posts.count({ where: { topicId, position: MoreThan(1), status: 'published' } });
     const last = await posts.findOne({
       select: { id: true, position: true, authorId: true, createdAt: true },
       where: { topicId, status: 'published' },
