@@ -18,7 +18,7 @@ export type PostKind = 'post' | 'question';
 @Index('idx_microblog_post_reply', ['replyToId', 'createdAt', 'id'])
 @Index('idx_microblog_post_question', ['kind', 'answered', 'createdAt', 'id'])
 @Index('idx_microblog_post_space_question', ['spaceId', 'kind', 'answered', 'createdAt', 'id'])
-@Index('idx_microblog_post_pinned', ['spaceId', 'pinnedAt'])
+@Index('idx_microblog_post_pinned', ['spaceId', 'pinnedAt', 'id'])
 export class MicroblogPost {
   @PrimaryColumn({ type: 'varchar', length: 36 }) id: string;
   @Column({ name: 'content_id', type: 'varchar', length: 36 }) contentId: string;

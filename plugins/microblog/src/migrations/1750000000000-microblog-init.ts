@@ -71,7 +71,7 @@ export class MicroblogInit1750000000000 implements MigrationInterface {
           index('microblog_post', 'reply', ['reply_to_id', 'created_at', 'id']),
           index('microblog_post', 'question', ['kind', 'answered', 'created_at', 'id']),
           index('microblog_post', 'space_question', ['space_id', 'kind', 'answered', 'created_at', 'id']),
-          index('microblog_post', 'pinned', ['space_id', 'pinned_at']),
+          index('microblog_post', 'pinned', ['space_id', 'pinned_at', 'id']),
         ],
       }),
     );
@@ -105,6 +105,8 @@ export class MicroblogInit1750000000000 implements MigrationInterface {
           { ...str('emoji', 16), isPrimary: true },
           time('created_at'),
         ],
+        // The reaction counts of a page of posts group by (post, emoji): read in that order.
+        indices: [index('microblog_reaction', 'count', ['post_id', 'emoji'])],
       }),
     );
     await q.createTable(
