@@ -16,6 +16,7 @@ export const METADATA = {
   eventHandler: 'plein:event-handler',
   jobProcessor: 'plein:job-processor',
   render: 'plein:render',
+  anonymousCache: 'plein:anonymous-cache',
 } as const;
 
 /**

@@ -32,6 +32,30 @@ export function Render(view: string): MethodDecorator {
 }
 
 /**
+ * Lets core keep this page's rendered HTML for people who are not signed in, for up to `seconds`
+ * (a per-instance cache, as Discourse's anonymous cache). Anything published on the instance (a
+ * content event, any plugin's event) empties it, so the instance that took a change never serves
+ * the old page; other instances may for up to `seconds`. The access guard still runs on every
+ * request; each visitor gets their own CSRF token in the cached HTML; a request carrying a flash
+ * message is never served from the cache. Use it for read pages whose HTML depends only on the
+ * address, the language and the data (a wiki page), never for pages that show anything about the
+ * visitor.
+ *
+ * @example
+ * ```ts
+ * @Get(':space/*')
+ * @Public()
+ * @Render('wiki/page')
+ * @AnonymousCache(10)
+ * async read(): Promise<PageData> { … }
+ * ```
+ */
+export function AnonymousCache(seconds: number): MethodDecorator {
+  if (!Number.isInteger(seconds) || seconds < 1 || seconds > 3600) throw new Error(`AnonymousCache: expected whole seconds between 1 and 3600, found ${seconds}`);
+  return SetMetadata(METADATA.anonymousCache, seconds);
+}
+
+/**
  * Renders views outside a request (mail bodies, fragments).
  *
  * @example

@@ -25,6 +25,7 @@ import { EventBusService } from '../events/event-bus.service';
 import { HealthController } from '../health/health.controller';
 import { AccessGuard } from '../http/access.guard';
 import { PageInterceptor } from '../http/page.interceptor';
+import { AnonymousPageCache } from '../views/anonymous-cache';
 import { ProblemFilter } from '../http/problem.filter';
 import { validationPipe } from '../http/validation';
 import { JobsController } from '../jobs/jobs.controller';
@@ -50,6 +51,8 @@ export interface CoreServices {
   events: EventBusService;
   audit: AuditService;
   views: ViewEngine;
+  /** Rendered pages for visitors who are not signed in (`@AnonymousCache`). */
+  pageCache: AnonymousPageCache;
   auth: AuthService;
   throttle: ThrottleService;
   spaces: SpacesService;
@@ -135,6 +138,7 @@ export function buildAppModule(core: CoreServices, plugins: InstalledPlugin[]): 
     { provide: PasswordResetService, useValue: core.passwordReset },
     { provide: I18n, useValue: core.views.i18n },
     // One page-context builder for the page interceptor and the error pages.
+    { provide: AnonymousPageCache, useValue: core.pageCache },
     {
       provide: PageContextBuilder,
       useValue: new PageContextBuilder(core.views, core.registry, core.permissions, core.auth, core.notifications, core.config.secret),

@@ -38,6 +38,7 @@ import { ContentsService } from '../content/contents.service';
 import { MailService } from '../notifications/mail.service';
 import { NotificationsService } from '../notifications/notifications.service';
 import { SpacesService } from '../spaces/spaces.service';
+import { AnonymousPageCache } from '../views/anonymous-cache';
 import { ViewEngine } from '../views/view-engine';
 import type { I18n } from '../i18n/i18n';
 import { buildAppModule, coreControllers, type CoreServices } from './app-module';
@@ -186,6 +187,7 @@ export async function bootPlein(options: BootOptions): Promise<RunningPlein> {
   const users = new UsersService(db, clock);
   const isSiteAdmin = (id: string) => users.isSiteAdmin(id);
   const audit = new AuditService(db, clock);
+  users.useAudit(audit);
   const throttle = new ThrottleService(db, clock);
   const spaces = new SpacesService(db, clock, isSiteAdmin);
   permissions.useSpaceRoles((userId, spaceId) => spaces.roleOf(userId, spaceId));
@@ -218,7 +220,10 @@ export async function bootPlein(options: BootOptions): Promise<RunningPlein> {
     spaces,
     contents,
     notifications,
+    pageCache: new AnonymousPageCache(),
   };
+  // Whatever this instance publishes may change a cached page: start afresh.
+  events.observers.push(() => core.pageCache.clear());
   const installed = booting.map((p) => registry.get(p.definition.id)!);
   const { module, modules } = buildAppModule(core, installed);
   const app = await NestFactory.create<NestFastifyApplication>(module, new FastifyAdapter({ bodyLimit: 1024 * 1024, trustProxy: true }), {
@@ -278,6 +283,12 @@ export async function bootPlein(options: BootOptions): Promise<RunningPlein> {
   // Before the access guard strips it: whether a form post carried its CSRF token at all.
   fastify.addHook('preHandler', rememberFormToken);
   fastify.addHook('onRequest', securityHeaders());
+  // So does any change made through this instance (a space made private, a role's grants, a plugin
+  // turned off), whether or not it publishes an event.
+  fastify.addHook('onResponse', (request, _reply, done) => {
+    if (request.method !== 'GET' && request.method !== 'HEAD' && request.method !== 'OPTIONS') core.pageCache.clear();
+    done();
+  });
   // An action POST often carries `content-type: application/json` and no body: accept that as no body.
   const json = fastify.getDefaultJsonParser('error', 'error');
   fastify.removeContentTypeParser('application/json');

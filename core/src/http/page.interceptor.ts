@@ -2,9 +2,10 @@ import { ForbiddenException, Inject, Injectable, type CallHandler, type Executio
 import { Reflector } from '@nestjs/core';
 import { METADATA } from '@plein/sdk';
 import type { FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
-import { from, mergeMap, type Observable } from 'rxjs';
+import { from, mergeMap, of, type Observable } from 'rxjs';
 import { ANON_COOKIE } from '../auth/auth.service';
-import { PageContextBuilder, type PageFlash } from '../views/page-context';
+import { AnonymousPageCache } from '../views/anonymous-cache';
+import { FLASH_COOKIE, PageContextBuilder, type PageFlash } from '../views/page-context';
 import { isPageRedirect, localPath, PAGE_STATUS, type PageResult } from '../views/page-result';
 import { ViewEngine } from '../views/view-engine';
 import type { PleinRequest } from './access.guard';
@@ -52,6 +53,7 @@ export class PageInterceptor implements NestInterceptor {
     @Inject(Reflector) private readonly reflector: Reflector,
     @Inject(ViewEngine) private readonly views: ViewEngine,
     @Inject(PageContextBuilder) private readonly pages: PageContextBuilder,
+    @Inject(AnonymousPageCache) private readonly cache: AnonymousPageCache,
   ) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
@@ -66,6 +68,19 @@ export class PageInterceptor implements NestInterceptor {
       throw new ForbiddenException('The form expired or did not come from this site: reload the page and try again (CSRF token missing or wrong)');
     }
     const view = this.reflector.get<string | undefined>(METADATA.render, context.getHandler());
+    // A page people who are not signed in may get from the anonymous cache (@AnonymousCache).
+    const cacheSeconds =
+      view && !state.user && request.method === 'GET' && !request.cookies?.[FLASH_COOKIE]
+        ? this.reflector.get<number | undefined>(METADATA.anonymousCache, context.getHandler())
+        : undefined;
+    const cacheKey = cacheSeconds ? this.cache.key(locale, request.url) : null;
+    if (cacheKey) {
+      const hit = this.cache.get(cacheKey, this.pages.csrfFor(request, reply, state.via));
+      if (hit) {
+        void reply.status(hit.status).type('text/html; charset=utf-8').header('cache-control', 'no-store');
+        return of(hit.html);
+      }
+    }
     return next.handle().pipe(
       mergeMap((result: unknown) =>
         from(
@@ -81,7 +96,12 @@ export class PageInterceptor implements NestInterceptor {
             if (status) void reply.status(status.status).headers(status.headers ?? {});
             const page = await this.pages.build(request, reply, state.user, state.via, locale);
             void reply.type('text/html; charset=utf-8').header('cache-control', 'no-store');
-            return this.views.page(view, data, page);
+            if (!cacheKey || reply.statusCode !== 200) return this.views.page(view, data, page);
+            // Stored with a placeholder for the token, served with this visitor's.
+            const stored: typeof page = { ...page, csrf: this.cache.tokenPlaceholder };
+            const html = this.views.page(view, data, stored);
+            this.cache.set(cacheKey, html, 200, cacheSeconds!);
+            return html.split(this.cache.tokenPlaceholder).join(page.csrf);
           })(),
         ),
       ),

@@ -97,7 +97,8 @@ export class PageContextBuilder {
     };
   }
 
-  private csrfFor(request: FastifyRequest, reply: FastifyReply, via: string): string {
+  /** This browser's CSRF token (its session's, or its anonymous cookie's, set here when absent). */
+  csrfFor(request: FastifyRequest, reply: FastifyReply, via: string): string {
     const session = via === 'session' ? request.cookies?.[SESSION_COOKIE] : undefined;
     let basis = session ?? request.cookies?.[ANON_COOKIE];
     if (!basis) {

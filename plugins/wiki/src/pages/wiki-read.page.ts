@@ -1,5 +1,5 @@
 import { Controller, Get, NotFoundException, Param, Query, Res } from '@nestjs/common';
-import { CurrentUser, Render, RequirePermission, Spaces, type PageData, type SignedInUser } from '@plein/sdk';
+import { AnonymousCache, CurrentUser, Render, RequirePermission, Spaces, type PageData, type SignedInUser } from '@plein/sdk';
 import { ORG_SPACE_KEY } from '../entities/wiki-page.entity';
 import { wikiPermissions } from '../permissions';
 import { WikiAccessService } from '../services/wiki-access.service';
@@ -76,6 +76,8 @@ export class WikiReadPage {
   @Get(':space/*')
   @RequirePermission(wikiPermissions.read)
   @Render('wiki/page')
+  // Readers who are not signed in share the rendered page for a few seconds (the bench's read path).
+  @AnonymousCache(10)
   async read(
     @Param('space') segment: string,
     @Param('*') path: string,
