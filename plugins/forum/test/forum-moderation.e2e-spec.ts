@@ -296,6 +296,7 @@ describe('forum moderation and solutions', () => {
     intranet.clock.set(start);
     await category(admin, { slug: 'notices', name: 'Notices' });
     const rules = await topic(ada, 'notices', { title: 'House rules' });
+    intranet.clock.set(new Date(start.getTime() + 60_000));
     await topic(ada, 'notices', { title: 'Later question' });
     const until = new Date(start.getTime() + 2 * 86_400_000).toISOString();
     const pinned = await mod.http

@@ -8,7 +8,6 @@ export type PinScope = 'category' | 'global';
  */
 @Entity('forum_topic')
 @Index('idx_forum_topic_list', ['categoryId', 'pinned', 'lastActivityAt', 'id'])
-@Index('idx_forum_topic_activity', ['categoryId', 'lastActivityAt'])
 @Index('idx_forum_topic_content', ['contentId'])
 @Index('idx_forum_topic_global_pin', ['pinScope', 'pinned'])
 export class ForumTopic {

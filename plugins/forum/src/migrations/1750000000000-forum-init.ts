@@ -91,13 +91,12 @@ export class ForumInit1750000000000 implements MigrationInterface {
           time('updated_at'),
         ],
         indices: [
-          // The category's list: pinned first, then by last activity (keyset on the last two).
+          // The category's list: pinned first, then by last activity (keyset on the last two). Unread
+          // counts read it too, with `pinned IN (0, 1)` so the activity range still applies.
           new TableIndex({
             name: 'idx_forum_topic_list',
             columnNames: ['category_id', 'pinned', 'last_activity_at', 'id'],
           }),
-          // Unread counts and the newest activity of a category.
-          new TableIndex({ name: 'idx_forum_topic_activity', columnNames: ['category_id', 'last_activity_at'] }),
           new TableIndex({ name: 'idx_forum_topic_content', columnNames: ['content_id'] }),
           new TableIndex({ name: 'idx_forum_topic_global_pin', columnNames: ['pin_scope', 'pinned'] }),
         ],

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Res } from '@nestjs/common';
+import { Body, Controller, ForbiddenException, Get, HttpCode, Param, Post, Res } from '@nestjs/common';
 import {
   CurrentUser,
   redirect,
@@ -35,6 +35,8 @@ export class ForumCategoriesPage {
   @Render('forum/category-form')
   async newForm(@CurrentUser() user: SignedInUser | null): Promise<PageData> {
     const viewer = signedInPage(user);
+    if (!(await this.categories.managedPlaces(viewer)).length)
+      throw new ForbiddenException(`You do not have the permission '${forumPermissions.manage.name}' anywhere`);
     return this.formPage(
       viewer,
       null,
@@ -193,10 +195,9 @@ export class ForumCategoriesPage {
       (c) => !c.category.parentId && c.category.id !== at?.category.id,
     );
     const grants: CategoryGrants = at ? parseGrants(at.category.grants) : {};
-    const memberOf = viewer ? await this.spaces.memberOf(viewer.id) : [];
     const spaces = [];
-    for (const id of memberOf.slice(0, 200)) {
-      const space = await this.spaces.find(id);
+    for (const id of await this.categories.managedPlaces(viewer)) {
+      const space = id ? await this.spaces.find(id) : null;
       if (space) spaces.push({ slug: space.slug, name: space.name });
     }
     return {

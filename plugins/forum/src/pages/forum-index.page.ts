@@ -61,7 +61,7 @@ export class ForumIndexPage {
       title: 'forum.index.title',
       categories: tops,
       pinned: await this.topics.globalPins(user),
-      canManage: await this.categories.mayManage(user, null),
+      canManage: (await this.categories.managedPlaces(user)).length > 0,
       signedIn: user !== null,
     };
   }

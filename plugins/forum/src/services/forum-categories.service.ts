@@ -101,6 +101,16 @@ export class ForumCategoriesService {
     return viewer !== null && (await this.access.canInSpace(viewer, forumPermissions.manage, spaceId));
   }
 
+  /** The spaces (null: organisation-wide) where the viewer may create categories. */
+  async managedPlaces(viewer: Viewer): Promise<Array<string | null>> {
+    if (!viewer) return [];
+    const places: Array<string | null> = [];
+    if (await this.mayManage(viewer, null)) places.push(null);
+    for (const spaceId of (await this.spaces.memberOf(viewer.id)).slice(0, 200))
+      if (await this.mayManage(viewer, spaceId)) places.push(spaceId);
+    return places;
+  }
+
   private assertManage(viewer: SignedInViewer, spaceId: string | null): Promise<void> {
     return this.access.assertInSpace(viewer, forumPermissions.manage, spaceId);
   }

@@ -117,7 +117,8 @@ export class ForumListingService {
       .addOrderBy('t.id', 'DESC')
       .limit(limit);
     if (after)
-      qb.andWhere('(t.last_activity_at < :at OR (t.last_activity_at = :at AND t.id < :afterId))', {
+      // The first conjunct is a range the index can seek to (an OR alone makes SQLite scan from the top).
+      qb.andWhere('(t.last_activity_at, t.id) < (:at, :afterId)', {
         at: new Date(after.a),
         afterId: after.id,
       });
@@ -254,7 +255,7 @@ export class ForumListingService {
   /**
    * Unread topics per category for a signed-in viewer: topics with activity since they last marked
    * the category read (and within the unread window), not muted, never opened or with posts after
-   * their read position. One grouped query over the `(category_id, last_activity_at)` index.
+   * their read position. One grouped query over the category's list index.
    */
   async unreadCounts(
     viewer: { id: string },
@@ -272,10 +273,15 @@ export class ForumListingService {
       .leftJoin(ForumRead, 'r', 'r.topic_id = t.id AND r.user_id = :uid', { uid: viewer.id })
       .leftJoin(ForumWatch, 'w', 'w.topic_id = t.id AND w.user_id = :uid')
       .leftJoin(ForumCategoryRead, 'cr', 'cr.category_id = t.category_id AND cr.user_id = :uid')
-      .where('t.category_id IN (:...categoryIds) AND t.last_activity_at > :window AND t.merged_into_id IS NULL', {
-        categoryIds: [...categoryIds],
-        window,
-      })
+      // `pinned IN (0, 1)` names every value of the index's second column, so the activity range
+      // after it is a seek on `idx_forum_topic_list`, not a scan of the category.
+      .where(
+        't.category_id IN (:...categoryIds) AND t.pinned IN (0, 1) AND t.last_activity_at > :window AND t.merged_into_id IS NULL',
+        {
+          categoryIds: [...categoryIds],
+          window,
+        },
+      )
       .andWhere('(cr.marked_at IS NULL OR t.last_activity_at > cr.marked_at)')
       .andWhere("(w.level IS NULL OR w.level <> 'muted')")
       .andWhere('(r.position IS NULL OR r.position < t.last_post_position)')
