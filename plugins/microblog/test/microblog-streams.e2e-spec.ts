@@ -1,3 +1,4 @@
+import { Database } from '@plein/sdk';
 import { createTestIntranet, type TestIntranet, type TestUser } from '@plein/sdk/testing';
 import microblog from '../src';
 import { API, post, readAll, space, tickBeforePosts, type StreamBody } from './fixtures/helpers';
@@ -148,6 +149,41 @@ describe('microblog streams', () => {
       expect(new Set(seen).size).toBe(seen.length);
       expect(seen.filter((id) => before.includes(id))).toEqual(expected);
     }
+  });
+
+  it('fills a home page past deleted posts of people followed, and pages on without gaps', async () => {
+    const prolific = await intranet.createUser({ handle: 'prolific' });
+    const follower = await intranet.createUser({ handle: 'follower' });
+    await follower.http.post(`${API}/users/prolific/follow`).expect(200);
+    const kept: string[] = [];
+    for (let i = 0; i < 8; i++) kept.push((await post(prolific, { body: `kept ${i}` })).id);
+    // The newest 30 are deleted: a page of 5 needs more than one round of 6 (limit 5 + 1) each.
+    for (let i = 0; i < 30; i++) {
+      const gone = await post(prolific, { body: `gone ${i}` });
+      await prolific.http.delete(`${API}/posts/${gone.id}`).expect(204);
+    }
+    const first = (await follower.http.get(`${API}/timeline`).query({ limit: 5 }).expect(200)).body as StreamBody;
+    expect(first.items.map((i) => i.id)).toEqual([...kept].reverse().slice(0, 5));
+    expect(await readAll(follower.http, `${API}/timeline`, 5)).toEqual([...kept].reverse());
+  });
+
+  it('answers a short page with a cursor past a very long run of hidden posts, and skips nothing', async () => {
+    const noisy = await intranet.createUser({ handle: 'noisy' });
+    const watcher = await intranet.createUser({ handle: 'watcher' });
+    await watcher.http.post(`${API}/users/noisy/follow`).expect(200);
+    const kept = (await post(noisy, { body: 'the one worth reading' })).id;
+    const hidden: string[] = [];
+    for (let i = 0; i < 200; i++) hidden.push((await post(noisy, { body: `noise ${i}` })).contentId);
+    // What a moderator's hiding does to core's records, at once (200 decisions through a
+    // moderation plugin would only make this test slower).
+    const db = intranet.get(Database);
+    await db
+      .manager()
+      .query(`UPDATE core_content SET status = 'hidden' WHERE id IN (${hidden.map(() => '?').join(', ')})`, hidden);
+    const first = (await watcher.http.get(`${API}/timeline`).query({ limit: 5 }).expect(200)).body as StreamBody;
+    expect(first.items).toEqual([]);
+    expect(first.nextCursor).not.toBeNull();
+    expect(await readAll(watcher.http, `${API}/timeline`, 5)).toEqual([kept]);
   });
 
   it('answers what came after a cursor (?since=) for polling, newest first', async () => {

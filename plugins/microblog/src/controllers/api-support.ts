@@ -27,7 +27,8 @@ export function streamAnswer(page: StreamPage, items: PostView[], request: Strea
   const last = page.posts[page.posts.length - 1];
   return {
     items,
-    nextCursor: request.direction === 'older' && page.more && last ? streamCursor(last) : null,
+    nextCursor:
+      request.direction === 'older' && page.more && (page.next ?? last) ? streamCursor(page.next ?? last) : null,
     latestCursor: latestCursor(page, request, now),
   };
 }

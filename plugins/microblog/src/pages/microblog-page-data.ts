@@ -169,7 +169,7 @@ export class MicroblogPageData {
 
   /** The link to the next older page of a stream, or null at its end. */
   olderUrl(page: StreamPage, here: string, extra = ''): string | null {
-    const last = page.posts[page.posts.length - 1];
+    const last = page.next ?? page.posts[page.posts.length - 1];
     if (!page.more || !last) return null;
     return `${here}?${extra}cursor=${encodeURIComponent(streamCursor(last))}`;
   }

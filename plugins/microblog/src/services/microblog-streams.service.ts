@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Clock, Contents, Database } from '@plein/sdk';
+import { Clock, Contents, Database, type ContentVisibility } from '@plein/sdk';
 import { In, type SelectQueryBuilder } from 'typeorm';
 import { MicroblogPost } from '../entities/microblog-post.entity';
 import { MicroblogTag } from '../entities/microblog-tag.entity';
@@ -24,6 +24,24 @@ export interface StreamRequest {
 export interface StreamPage {
   posts: MicroblogPost[];
   more: boolean;
+  /** Where the next page starts, when not at the last post (a short page of the home timeline). */
+  next?: { createdAt: Date; id: string };
+}
+
+/** A post's place in a stream as a raw query answers it: time in ms, then id. */
+interface Key {
+  at: number;
+  id: string;
+}
+
+const compareKeys = (a: Key, b: Key) => a.at - b.at || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+
+/**
+ * A datetime as a raw query answers it: a Date (mysql2), or the UTC text TypeORM stores on SQLite
+ * (`YYYY-MM-DD HH:MM:SS.SSS`).
+ */
+function timeOf(value: unknown): number {
+  return value instanceof Date ? value.getTime() : Date.parse(`${String(value).replace(' ', 'T')}Z`);
 }
 
 export type QuestionState = 'all' | 'unanswered' | 'answered';
@@ -32,6 +50,10 @@ export type QuestionState = 'all' | 'unanswered' | 'answered';
 export const MAX_PINS = 10;
 /** Home timeline sources per statement (SQLite allows 500 terms in one compound SELECT). */
 const SOURCES_PER_QUERY = 100;
+/** Rounds of the home timeline's merge before a short page is answered (see `home`). */
+const MAX_ROUNDS = 5;
+/** Most keys one round reads per source. */
+const MAX_ROUND_SIZE = 500;
 
 /**
  * Every stream: home, everyone, a space (pinned first), a person, a tag, a thread's replies,
@@ -200,42 +222,112 @@ export class MicroblogStreamsService {
     return { posts, more };
   }
 
-  /** The home timeline: my posts, people I follow, spaces I follow or belong to (threads only). */
+  /**
+   * The home timeline: my posts, people I follow, spaces I follow or belong to (threads only).
+   *
+   * A k-way merge of the sources, in rounds. Each round reads, for every source, the keys of at
+   * most a page of its threads after the cursor from its own index, index only (one UNION ALL
+   * per 100 sources); a source that filled its page may have more beyond its last key, so only the
+   * keys up to the nearest such last key (the horizon) are certain to be in order. Those are
+   * checked against `visibleTo` a page at a time, in stream order; when hidden or held posts left
+   * the page short, the next round starts at the horizon. Nearly always one round does; after
+   * MAX_ROUNDS a short page is answered with a cursor at the horizon, so nothing is skipped.
+   */
   async home(viewer: NonNullable<Viewer>, request: StreamRequest): Promise<StreamPage> {
     const { authors, spaces } = await this.follows.sources(viewer.id);
     const sources = [
       ...authors.map((value) => ({ column: 'author_id', value })),
       ...spaces.map((value) => ({ column: 'space_id', value })),
     ];
+    const want = request.limit + 1;
+    const newer = request.direction === 'newer';
     const visibility = await this.contents.visibleTo(viewer);
-    const ids = new Set<string>();
+    const found: MicroblogPost[] = [];
+    let from: Key | null = request.from ? { at: request.from.at.getTime(), id: request.from.id } : null;
+    let next: Key | null = null;
+    for (let round = 1; found.length < want; round++) {
+      // Each round reads twice as far as the one before: a long run of hidden posts costs few rounds.
+      const size = Math.min(want * 2 ** (round - 1), MAX_ROUND_SIZE);
+      const { candidates, horizon } = await this.candidates(sources, from, newer, size);
+      // A quarter more than a page: a few hidden or held posts among them do not cost a second query.
+      const batch = Math.ceil(size * 1.25);
+      for (let i = 0; i < candidates.length && found.length < want; i += batch)
+        found.push(...(await this.visibleAmong(visibility, candidates.slice(i, i + batch))));
+      if (found.length >= want || !horizon) break;
+      from = horizon;
+      if (round === MAX_ROUNDS) {
+        next = horizon;
+        break;
+      }
+    }
+    const page = this.cut(found.slice(0, want), request);
+    if (next && found.length < want)
+      return { ...page, more: true, next: { createdAt: new Date(next.at), id: next.id } };
+    return page;
+  }
+
+  /**
+   * One round of the merge: the keys after `from` of every source (at most `size` each), merged in
+   * stream order without duplicates, cut at the horizon; `horizon` is null when no source filled
+   * its page (every key after `from` is then among the candidates).
+   */
+  private async candidates(
+    sources: Array<{ column: string; value: string }>,
+    from: Key | null,
+    newer: boolean,
+    size: number,
+  ): Promise<{ candidates: Key[]; horizon: Key | null }> {
+    const request: StreamRequest = {
+      limit: size - 1,
+      from: from ? { at: new Date(from.at), id: from.id } : null,
+      direction: newer ? 'newer' : 'older',
+    };
+    const rows: Array<{ src: number; key: Key }> = [];
     for (let i = 0; i < sources.length; i += SOURCES_PER_QUERY) {
       const parts = sources.slice(i, i + SOURCES_PER_QUERY).map((source) => {
         const qb = this.posts()
           .select('p.id', 'id')
           .addSelect('p.created_at', 'created_at')
           .where(`p.${source.column} = :source AND p.is_reply = 0`, { source: source.value });
-        visibility.applyTo(qb, 'p.content_id');
         return this.keyset(qb, request).getQueryAndParameters();
       });
-      const order = request.direction === 'newer' ? 'ASC' : 'DESC';
-      const sql =
-        parts
-          .map(([query], n) => `SELECT s${n}.id AS id, s${n}.created_at AS created_at FROM (${query}) s${n}`)
-          .join(' UNION ') + ` ORDER BY created_at ${order}, id ${order} LIMIT ${request.limit + 1}`;
-      const rows: Array<{ id: string }> = await this.db.manager().query(
+      const sql = parts
+        .map(
+          ([query], n) =>
+            `SELECT ${i + n} AS src, s${n}.id AS id, s${n}.created_at AS created_at FROM (${query}) s${n}`,
+        )
+        .join(' UNION ALL ');
+      const found: Array<{ src: number | string; id: string; created_at: unknown }> = await this.db.manager().query(
         sql,
         parts.flatMap(([, params]) => params),
       );
-      for (const row of rows) ids.add(row.id);
+      for (const row of found) rows.push({ src: Number(row.src), key: { at: timeOf(row.created_at), id: row.id } });
     }
-    const loaded = ids.size ? await this.db.repository(MicroblogPost).findBy({ id: In([...ids]) }) : [];
-    const sign = request.direction === 'newer' ? 1 : -1;
-    loaded.sort(
-      (a, b) =>
-        sign * (a.createdAt.getTime() - b.createdAt.getTime()) || sign * (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
-    );
-    return this.cut(loaded.slice(0, request.limit + 1), request);
+    // Stream order: newest first when reading back, oldest first when asking what is new.
+    const before = (a: Key, b: Key) => (newer ? compareKeys(a, b) : compareKeys(b, a));
+    const bySource = new Map<number, Key[]>();
+    for (const row of rows) (bySource.get(row.src) ?? bySource.set(row.src, []).get(row.src)!).push(row.key);
+    let horizon: Key | null = null;
+    for (const keys of bySource.values()) {
+      if (keys.length < size) continue;
+      const last = keys.reduce((a, b) => (before(a, b) > 0 ? a : b));
+      if (!horizon || before(last, horizon) < 0) horizon = last;
+    }
+    const seen = new Set<string>();
+    const candidates = rows
+      .map((r) => r.key)
+      .filter((k) => (!horizon || before(k, horizon) <= 0) && !seen.has(k.id) && seen.add(k.id))
+      .sort(before);
+    return { candidates, horizon };
+  }
+
+  /** The posts among `keys` that the viewer may see, in the order of `keys`. */
+  private async visibleAmong(visibility: ContentVisibility, keys: Key[]): Promise<MicroblogPost[]> {
+    if (!keys.length) return [];
+    const qb = this.posts().where('p.id IN (:...ids)', { ids: keys.map((k) => k.id) });
+    const rows = await visibility.applyTo(qb, 'p.content_id').getMany();
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    return keys.map((k) => byId.get(k.id)).filter((p): p is MicroblogPost => Boolean(p));
   }
 
   /** Posts by id, in the order given, leaving out unknown ids. */
