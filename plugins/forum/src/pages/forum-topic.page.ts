@@ -45,7 +45,7 @@ export class ForumTopicPage {
     private readonly data: ForumPageData,
   ) {}
 
-  private async pageNumber(page: string | undefined): Promise<number> {
+  private pageNumber(page: string | undefined): number {
     return page === undefined || page === '' ? 1 : wholeNumber(page, 'page');
   }
 
@@ -61,7 +61,7 @@ export class ForumTopicPage {
     const access = await this.access.topic(user, id);
     if (access.topic.mergedIntoId)
       return redirect(topicUrl(access.topic.mergedIntoId), { kind: 'info', message: 'forum.flash.wasMerged' });
-    return this.data.topicPage(user, access, await this.pageNumber(page), { quotePostId: quote ?? null });
+    return this.data.topicPage(user, access, this.pageNumber(page), { quotePostId: quote ?? null });
   }
 
   /** To the first post the viewer has not read (or the last page when everything is read). */

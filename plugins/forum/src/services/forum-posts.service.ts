@@ -131,7 +131,7 @@ export class ForumPostsService {
         text: body,
       });
       const rendered = await this.renderer.render(submitted.text);
-      const now = this.clock.now();
+      const now = submitted.record.createdAt;
       const post: ForumPost = {
         id: randomUUID(),
         contentId: submitted.record.id,

@@ -1,18 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable, NotFoundException } from '@nestjs/common';
-import {
-  Audit,
-  Clock,
-  Conflict,
-  Contents,
-  Database,
-  encodeCursor,
-  EventBus,
-  Settings,
-  type ContentRecord,
-  type Page,
-} from '@plein/sdk';
-import { ForumCategory } from '../entities/forum-category.entity';
+import { Clock, Contents, Database, encodeCursor, EventBus, Settings, type ContentRecord, type Page } from '@plein/sdk';
 import { ForumPost } from '../entities/forum-post.entity';
 import { ForumTopicTag } from '../entities/forum-topic-tag.entity';
 import { ForumTopic } from '../entities/forum-topic.entity';
@@ -76,7 +64,6 @@ export class ForumTopicsService {
     private readonly events: EventBus,
     private readonly clock: Clock,
     private readonly settings: Settings,
-    private readonly audit: Audit,
     private readonly access: ForumAccessService,
     private readonly listing: ForumListingService,
     private readonly views: ForumViewService,
@@ -116,7 +103,8 @@ export class ForumTopicsService {
       });
       const finalTitle = checkTitle(submitted.title ?? title);
       const rendered = await this.renderer.render(submitted.text);
-      const now = this.clock.now();
+      // The record's time, so the topic, its opening post and the record agree.
+      const now = submitted.record.createdAt;
       const topicId = randomUUID();
       const postId = randomUUID();
       const published = submitted.record.status === 'published';
@@ -303,12 +291,5 @@ export class ForumTopicsService {
       new Map([[record.id, record]]),
     );
     return view;
-  }
-
-  /** The category row of a topic. */
-  async categoryOf(topic: ForumTopic): Promise<ForumCategory> {
-    const category = await this.db.repository(ForumCategory).findOneBy({ id: topic.categoryId });
-    if (!category) throw new Conflict('The topic’s category is gone');
-    return category;
   }
 }
