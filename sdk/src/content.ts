@@ -15,8 +15,17 @@ export interface ContentTypeDefinition {
   /** `<pluginId>.<noun>`, e.g. `forum.post`. */
   readonly name: string;
   readonly displayName: string;
-  /** Where a person reads one item; `{id}` is replaced by the plugin's item id. */
+  /**
+   * Where a person reads one item; `{id}` is replaced by the plugin's item id, `{contentId}` by
+   * core's content id.
+   */
   readonly urlPattern: string;
+  /**
+   * The plugin's table that holds one row per item, with the item's id as primary key and a
+   * `content_id` column; {@link Contents.urlsOf} reads it to fill `{id}`. Absent: the type's name
+   * with the dot made an underscore (`forum.post` → `forum_post`), as the naming grammar has it.
+   */
+  readonly itemTable?: string;
 }
 
 /**
@@ -29,13 +38,14 @@ export interface ContentTypeDefinition {
  */
 export function defineContentType(
   name: string,
-  options: { displayName: string; urlPattern: string },
+  options: { displayName: string; urlPattern: string; itemTable?: string },
 ): ContentTypeDefinition {
   return Object.freeze({
     [DEFINITION_KIND]: 'content-type' as const,
     name,
     displayName: options.displayName,
     urlPattern: options.urlPattern,
+    ...(options.itemTable ? { itemTable: options.itemTable } : {}),
   });
 }
 
@@ -105,6 +115,12 @@ export interface GateInput extends Omit<ContentSubmission, 'type'> {
   pluginId: string;
   /** Null for a new item. */
   contentId: string | null;
+  /**
+   * The id of the item's core record: for an edit, `contentId`; for a new item, the id it will
+   * have once stored (nothing is stored under it while gates run). A gate that writes its own
+   * rows about the item (a review queue entry) keys them by it, in the submitting transaction.
+   */
+  recordId?: string;
 }
 
 /**
@@ -170,6 +186,39 @@ export interface ContentVisibility {
    * ```
    */
   applyTo<Q extends import('typeorm').SelectQueryBuilder<any>>(qb: Q, contentIdColumn: string, alias?: string): Q;
+}
+
+/**
+ * One item as {@link Contents.scan} reads it: the record and its search text (title and text as
+ * submitted, after the gates).
+ *
+ * @example
+ * ```ts
+ * for await (const item of contents.scan({ since })) if (item.text.includes('layoffs')) hits.push(item.id);
+ * ```
+ */
+export interface ScannedContent extends ContentRecord {
+  text: string;
+}
+
+/**
+ * What {@link Contents.scan} reads: items created since `since` (and before `until`), in one space
+ * or everywhere, in the given states.
+ *
+ * @example
+ * ```ts
+ * const options: ContentScanOptions = { since: new Date(Date.now() - 90 * 86_400_000), statuses: ['published'] };
+ * ```
+ */
+export interface ContentScanOptions {
+  since: Date;
+  until?: Date;
+  /** A space id, `null` for organisation-wide items only; absent for every item. */
+  spaceId?: string | null;
+  /** Default: every status. */
+  statuses?: ContentStatus[];
+  /** Rows read per query (default 500, at most 2,000). */
+  batchSize?: number;
 }
 
 /**
@@ -297,6 +346,56 @@ export abstract class Contents {
    * ```
    */
   abstract visibleTo(user: { id: string } | null): Promise<ContentVisibility>;
+
+  /**
+   * Where a person reads each item: its content type's `urlPattern` with the plugin's item id
+   * (looked up in the type's `itemTable`, one query per type) or the content id filled in. Items
+   * whose type or row is unknown are absent from the map. No visibility check: the link is only
+   * an address.
+   *
+   * @example
+   * ```ts
+   * const urls = await contents.urlsOf(page.map((i) => i.contentId));
+   * urls.get(page[0].contentId); // '/wiki/p/8f1…'
+   * ```
+   */
+  abstract urlsOf(contentIds: readonly string[]): Promise<Map<string, string>>;
+
+  /**
+   * A content type any plugin declared, by name, or null.
+   *
+   * @example
+   * ```ts
+   * contents.typeOf('forum.post')?.displayName; // 'Forum post'
+   * ```
+   */
+  abstract typeOf(name: string): ContentTypeDefinition | null;
+
+  /**
+   * How many items `authorId` has (in `statuses`, default all). With `upTo`, counting stops there:
+   * cheap when the question is only "at least N?".
+   *
+   * @example
+   * ```ts
+   * const approved = await contents.countByAuthor(user.id, { statuses: ['published'], upTo: 3 });
+   * if (approved < 3) return { action: 'hold', reason: 'Your first posts are reviewed' };
+   * ```
+   */
+  abstract countByAuthor(authorId: string, options?: { statuses?: ContentStatus[]; upTo?: number }): Promise<number>;
+
+  /**
+   * Reads recent items with their search text in batches, newest first within each status (e.g. to
+   * show what a new watched word would have matched). Each batch is one keyset query on core's
+   * indexes; stop early by breaking out of the loop.
+   *
+   * @example
+   * ```ts
+   * for await (const item of contents.scan({ since: new Date(Date.now() - 90 * 86_400_000) })) {
+   *   if (/reorgani[sz]ation/i.test(item.text)) matched.push(item);
+   * }
+   * ```
+   */
+  abstract scan(options: ContentScanOptions): AsyncIterable<ScannedContent>;
 
   /**
    * Registers a gate every later submission and edit passes through.

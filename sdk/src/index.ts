@@ -63,6 +63,8 @@ export {
   type SubmittedContent,
   type ContentVisibility,
   type ContentEventPayload,
+  type ScannedContent,
+  type ContentScanOptions,
 } from './content';
 export { Database } from './database';
 export { Settings } from './settings';

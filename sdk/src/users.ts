@@ -70,6 +70,24 @@ export abstract class Users {
    * ```
    */
   abstract findByIds(ids: readonly string[]): Promise<Map<string, UserRef>>;
+
+  /**
+   * Suspends an account (it cannot sign in, its sessions end and its tokens stop working) or makes
+   * a suspended one active again, recorded in the audit log with `by`. A deactivated account stays
+   * deactivated (only administrators change that). Answers the account's status afterwards, or
+   * null when there is no such user.
+   *
+   * @example
+   * ```ts
+   * await users.setStatus(user.id, 'suspended', { actorId: moderator.id, reason: 'Repeated abuse' });
+   * await users.setStatus(user.id, 'active', { actorId: null, reason: 'Suspension ended' });
+   * ```
+   */
+  abstract setStatus(
+    userId: string,
+    status: 'active' | 'suspended',
+    by: { actorId: string | null; reason?: string | null },
+  ): Promise<SignedInUser['status'] | null>;
 }
 
 /**

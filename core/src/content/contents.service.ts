@@ -7,11 +7,13 @@ import {
   type Clock,
   type ContentGate,
   type ContentRecord,
+  type ContentScanOptions,
   type ContentStatus,
   type ContentSubmission,
   type ContentTypeDefinition,
   type ContentVisibility,
   type EventDefinition,
+  type ScannedContent,
   type SubmittedContent,
   type UserRef,
 } from '@plein/sdk';
@@ -134,6 +136,77 @@ export class ContentsService {
     this.gates.push(gate);
   }
 
+  /** Per content type: the plugin table that maps item ids to content ids, or null when there is none. */
+  private readonly itemTables = new Map<string, { table: string; idColumn: string } | null>();
+
+  private itemTableOf(definition: ContentTypeDefinition): { table: string; idColumn: string } | null {
+    if (this.itemTables.has(definition.name)) return this.itemTables.get(definition.name)!;
+    const name = definition.itemTable ?? definition.name.replace(/\./g, '_');
+    const metadata = this.db.dataSource.entityMetadatas.find((m) => m.tableName === name);
+    const primary = metadata?.primaryColumns.length === 1 ? metadata.primaryColumns[0] : undefined;
+    const found = metadata && primary && metadata.columns.some((c) => c.databaseName === 'content_id') ? { table: metadata.tableName, idColumn: primary.databaseName } : null;
+    this.itemTables.set(definition.name, found);
+    return found;
+  }
+
+  /** Where each item is read: its type's URL pattern with the plugin's item id (one query per type) or the content id. */
+  async urlsOf(contentIds: readonly string[]): Promise<Map<string, string>> {
+    const urls = new Map<string, string>();
+    const records = await this.getMany(contentIds);
+    const byType = new Map<string, string[]>();
+    for (const record of records.values()) (byType.get(record.type) ?? byType.set(record.type, []).get(record.type)!).push(record.id);
+    const fill = (pattern: string, itemId: string | null, contentId: string) =>
+      pattern.replace('{contentId}', encodeURIComponent(contentId)).replace('{id}', itemId === null ? '' : encodeURIComponent(itemId));
+    for (const [type, ids] of byType) {
+      const definition = this.types.get(type)?.definition;
+      if (!definition) continue;
+      if (!definition.urlPattern.includes('{id}')) {
+        for (const id of ids) urls.set(id, fill(definition.urlPattern, null, id));
+        continue;
+      }
+      const source = this.itemTableOf(definition);
+      if (!source) continue;
+      const escape = (name: string) => this.db.dataSource.driver.escape(name);
+      const rows = await this.db.select<{ item_id: string | number; content_id: string }>(
+        `SELECT ${escape(source.idColumn)} AS item_id, content_id FROM ${escape(source.table)} WHERE content_id IN (${DatabaseService.placeholders(ids.length)})`,
+        ids,
+      );
+      for (const row of rows) urls.set(row.content_id, fill(definition.urlPattern, String(row.item_id), row.content_id));
+    }
+    return urls;
+  }
+
+  /** How many items an author has in the given states; with `upTo`, the count stops there (a bounded index range). */
+  async countByAuthor(authorId: string, options: { statuses?: ContentStatus[]; upTo?: number } = {}): Promise<number> {
+    const statuses = options.statuses?.length ? [...new Set(options.statuses)] : null;
+    const where = `author_id = ?${statuses ? ` AND status IN (${DatabaseService.placeholders(statuses.length)})` : ''}`;
+    const params = [authorId, ...(statuses ?? [])];
+    if (options.upTo !== undefined && (!Number.isInteger(options.upTo) || options.upTo < 0)) throw new Error(`countByAuthor: expected upTo to be a whole number ≥ 0, found ${options.upTo}`);
+    const sql = options.upTo !== undefined ? `SELECT COUNT(*) AS n FROM (SELECT 1 AS one FROM core_content WHERE ${where} LIMIT ${options.upTo}) bounded` : `SELECT COUNT(*) AS n FROM core_content WHERE ${where}`;
+    const [row] = await this.db.select<{ n: number | string }>(sql, params);
+    return Number(row?.n ?? 0);
+  }
+
+  /** Recent items with their search text, status by status, newest first, in keyset batches on core's indexes. */
+  async *scan(options: ContentScanOptions): AsyncGenerator<ScannedContent> {
+    const statuses: ContentStatus[] = options.statuses?.length ? [...new Set(options.statuses)] : ['published', 'pending', 'hidden', 'deleted'];
+    const size = Math.min(Math.max(Math.floor(options.batchSize ?? 500), 1), 2000);
+    for (const status of statuses) {
+      let after: { at: Date; id: string } | null = null;
+      for (;;) {
+        const qb = this.db.repository(ContentRow).createQueryBuilder('c').where('c.status = :status', { status }).andWhere('c.created_at >= :since', { since: options.since });
+        if (options.until) qb.andWhere('c.created_at < :until', { until: options.until });
+        if (options.spaceId === null) qb.andWhere('c.space_id IS NULL');
+        else if (options.spaceId !== undefined) qb.andWhere('c.space_id = :spaceId', { spaceId: options.spaceId });
+        if (after) qb.andWhere('(c.created_at < :at OR (c.created_at = :at AND c.id < :id))', { at: after.at, id: after.id });
+        const rows = await qb.orderBy('c.created_at', 'DESC').addOrderBy('c.id', 'DESC').limit(size).getMany();
+        for (const row of rows) yield { ...toRecord(row), text: row.searchText ?? '' };
+        if (rows.length < size) break;
+        after = { at: rows[rows.length - 1].createdAt, id: rows[rows.length - 1].id };
+      }
+    }
+  }
+
   forPlugin(pluginId: string): Contents {
     return new PluginContents(pluginId, this);
   }
@@ -162,10 +235,11 @@ export class ContentsService {
       throw new Error(`Plugin '${pluginId}': expected a content type it declares in contentTypes, found '${type}'`);
     }
     return this.db.transaction(async (m) => {
-      const decided = await this.runGates({ ...submission, type, pluginId, contentId: null });
+      const id = randomUUID();
+      const decided = await this.runGates({ ...submission, type, pluginId, contentId: null, recordId: id });
       const now = this.clock.now();
       const row: ContentRow = {
-        id: randomUUID(),
+        id,
         type,
         pluginId,
         spaceId: submission.spaceId ?? null,
@@ -189,7 +263,7 @@ export class ContentsService {
     return this.db.transaction(async (m) => {
       const row = await m.findOneBy(ContentRow, { id: contentId, pluginId });
       if (!row) throw new NotFoundException(`No content with the id '${contentId}'`);
-      const decided = await this.runGates({ type: row.type, pluginId, contentId, authorId: row.authorId, spaceId: row.spaceId, title: change.title ?? row.title, text: change.text });
+      const decided = await this.runGates({ type: row.type, pluginId, contentId, recordId: contentId, authorId: row.authorId, spaceId: row.spaceId, title: change.title ?? row.title, text: change.text });
       const now = this.clock.now();
       const wasPublished = row.status === 'published';
       // An edit never releases a held item (that would let authors edit their way past review):
@@ -342,5 +416,17 @@ class PluginContents extends Contents {
   }
   registerGate(gate: ContentGate): void {
     this.core.registerGate(gate);
+  }
+  urlsOf(contentIds: readonly string[]): Promise<Map<string, string>> {
+    return this.core.urlsOf(contentIds);
+  }
+  typeOf(name: string): ContentTypeDefinition | null {
+    return this.core.typeOf(name) ?? null;
+  }
+  countByAuthor(authorId: string, options?: { statuses?: ContentStatus[]; upTo?: number }): Promise<number> {
+    return this.core.countByAuthor(authorId, options);
+  }
+  scan(options: ContentScanOptions): AsyncIterable<ScannedContent> {
+    return this.core.scan(options);
   }
 }

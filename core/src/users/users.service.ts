@@ -1,6 +1,8 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { InvalidInput, Users, type Clock, type SignedInUser, type UserRef } from '@plein/sdk';
 import { IsNull } from 'typeorm';
+import type { AuditService } from '../audit/audit.service';
+import { SessionRow } from '../auth/auth.entities';
 import { DatabaseService } from '../database/database.service';
 import { TokenRow, UserRow } from './user.entity';
 
@@ -30,11 +32,32 @@ export function hashToken(token: string): string {
 
 /** Users and their personal access tokens. */
 export class UsersService extends Users {
+  private audit: AuditService | null = null;
+
   constructor(
     private readonly db: DatabaseService,
     private readonly clock: Clock,
   ) {
     super();
+  }
+
+  /** The audit log that status changes made through the SDK are recorded in (set once at boot). */
+  useAudit(audit: AuditService): void {
+    this.audit = audit;
+  }
+
+  /** The SDK's status change (a moderation plugin's suspension): sessions end, the audit log says why. */
+  async setStatus(userId: string, status: 'active' | 'suspended', by: { actorId: string | null; reason?: string | null }): Promise<SignedInUser['status'] | null> {
+    if (status !== 'active' && status !== 'suspended') throw new InvalidInput([{ field: 'status', message: `expected 'active' or 'suspended', found '${String(status)}'` }]);
+    return this.db.transaction(async (m) => {
+      const row = await m.findOneBy(UserRow, { id: userId });
+      if (!row) return null;
+      if (row.status === 'deactivated' || row.status === status) return row.status;
+      await m.update(UserRow, { id: userId }, { status, updatedAt: this.clock.now() });
+      if (status === 'suspended') await m.delete(SessionRow, { userId });
+      await this.audit?.record('core', { action: 'core.user.status-changed', subject: `user:${userId}`, actorId: by.actorId, details: { from: row.status, to: status, reason: by.reason ?? null } });
+      return status;
+    });
   }
 
   async findById(id: string): Promise<UserRef | null> {

@@ -1,9 +1,16 @@
-import { definePlugin } from '@plein/sdk';
+import plugin from './moderation.plugin';
 
-export default definePlugin({
-  id: 'moderation',
-  version: '1.0.0',
-  sdk: '^1.0.0',
-  displayName: 'Moderation',
-  description: 'One review queue across every plugin, watched words, sanctions and due process',
-});
+export default plugin;
+export {
+  moderationReportCreated,
+  moderationItemDecided,
+  moderationAppealCreated,
+  moderationSanctionIssued,
+  moderationSanctionEnded,
+  moderationRuleChanged,
+  type Lane,
+  type DecisionAction,
+  type ReportReason,
+  type SanctionKind,
+} from './events';
+export { moderationPermissions } from './permissions';
