@@ -70,8 +70,9 @@ export class ForumAccessService {
   /** A category by id or slug, whoever asks. */
   async findCategory(ref: string): Promise<ForumCategory | null> {
     if (!idLike(ref)) return null;
-    const repo = this.db.repository(ForumCategory);
-    return (await repo.findOneBy({ id: ref })) ?? (await repo.findOneBy({ slug: ref }));
+    // One query for both; an id wins over a slug that happens to spell one.
+    const found = await this.db.repository(ForumCategory).find({ where: [{ id: ref }, { slug: ref }], take: 2 });
+    return found.find((c) => c.id === ref) ?? found[0] ?? null;
   }
 
   /** What a viewer sees of a category row: its space (404 when private to them) and its parent. */

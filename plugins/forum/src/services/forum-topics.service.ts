@@ -204,11 +204,11 @@ export class ForumTopicsService {
   }
 
   /** Topics with the viewer's reading state (for signed-in viewers). */
-  async summaries(viewer: Viewer, rows: ForumTopic[]): Promise<TopicSummary[]> {
+  async summaries(viewer: Viewer, rows: ForumTopic[], records?: Map<string, ContentRecord>): Promise<TopicSummary[]> {
     const reading = viewer
       ? await this.listing.readingStates(viewer.id, rows, (await this.config()).unreadWindowDays)
       : undefined;
-    return this.views.topics(viewer, rows, this.clock.now(), { reading });
+    return this.views.topics(viewer, rows, this.clock.now(), { reading, records });
   }
 
   /** Topics pinned everywhere (ended pins unpinned first). */
@@ -226,7 +226,7 @@ export class ForumTopicsService {
         : { after: query.after ?? 0, through: null as number | null };
     const [{ rows, more }, summaries, read] = await Promise.all([
       this.listing.posts(viewer, topic.id, range, query.limit, moderator),
-      this.summaries(viewer, [topic]),
+      this.summaries(viewer, [topic], new Map([[record.id, record]])),
       this.reading.readPosition(viewer?.id, topic.id),
     ]);
     const context = { spaceId: topic.spaceId, solutionPostId: topic.solutionPostId, moderator };
