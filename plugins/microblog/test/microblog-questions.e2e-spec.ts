@@ -79,6 +79,18 @@ describe('microblog questions, pins and notifications', () => {
     expect(told[0]).toMatchObject({ title: 'Ada Lovelace accepted your answer', url: `/microblog/posts/${q.id}` });
   });
 
+  it('makes a question unanswered again when its accepted answer is deleted', async () => {
+    const q = await post(ada, { body: 'Which floor is HR on?', kind: 'question' });
+    const answer = await post(bob, { body: 'Fourth', replyToId: q.id });
+    await ada.http.post(`${API}/posts/${q.id}/answer`).send({ replyId: answer.id }).expect(200);
+    await bob.http.delete(`${API}/posts/${answer.id}`).expect(204);
+    expect((await ada.http.get(`${API}/posts/${q.id}`).expect(200)).body).toMatchObject({
+      answered: false,
+      acceptedAnswerId: null,
+      acceptedAnswer: null,
+    });
+  });
+
   it('lists a space’s questions unanswered first and filters answered and unanswered', async () => {
     const answered = await post(ada, { body: 'Where is the printer?', kind: 'question', spaceId: 'support' });
     const reply = await post(bob, { body: 'Second floor', replyToId: answered.id });

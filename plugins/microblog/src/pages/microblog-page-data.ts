@@ -177,4 +177,9 @@ export class MicroblogPageData {
   async pollSeconds(): Promise<number> {
     return (await this.settings.get()).pollSeconds;
   }
+
+  /** The longest post, in characters. */
+  async limit(): Promise<number> {
+    return (await this.settings.get()).maxLength;
+  }
 }

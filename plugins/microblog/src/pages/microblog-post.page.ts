@@ -291,8 +291,7 @@ export class MicroblogPostPage {
 
   private async editPage(viewer: NonNullable<Viewer>, post: MicroblogPost, form: MicroblogForm): Promise<PageData> {
     const [card] = await this.data.cards(viewer, [post], postUrl(post.id));
-    const composer = await this.data.composer(viewer, { returnTo: postUrl(post.id), form, prefix: 'edit' });
-    return { title: 'microblog.edit.title', post: card, form, limit: composer?.limit, current: null };
+    return { title: 'microblog.edit.title', post: card, form, limit: await this.data.limit(), current: null };
   }
 
   // ----- buttons
