@@ -343,6 +343,25 @@ describe('forum topics and posts', () => {
     expect((await ada.http.get(`/api/v1/forum/topics/${t.id}`).expect(200)).body).toMatchObject({ replyCount: 0 });
   });
 
+  it('tells watchers of a held reply once it is approved, and not again when a held edit of it is approved', async () => {
+    const t = await topic(ada, 'general', { title: 'Watched and gated' });
+    const replied = async () =>
+      (await ada.http.get('/api/v1/notifications').query({ limit: 100 }).expect(200)).body.items.filter(
+        (n: { kind: string; url: string }) => n.kind === 'forum.topic.replied' && n.url.includes(held.id),
+      ).length;
+    const held = await reply(bob, t.id, { body: 'A secret, first' });
+    expect(await replied()).toBe(0);
+    await mod.http.post(`/api/v1/reviewgate/approve/${held.contentId}`).expect(200);
+    expect(await replied()).toBe(1);
+    const edited = await bob.http
+      .put(`/api/v1/forum/posts/${held.id}`)
+      .send({ body: 'Another secret, edited', baseVersion: 1 })
+      .expect(200);
+    expect(edited.body.status).toBe('pending');
+    await mod.http.post(`/api/v1/reviewgate/approve/${held.contentId}`).expect(200);
+    expect(await replied()).toBe(1);
+  });
+
   it('answers the category list and one category with the caller’s abilities', async () => {
     const list = await intranet.http.get('/api/v1/forum/categories').expect(200);
     expect(list.body.nextCursor).toBeNull();

@@ -355,6 +355,17 @@ describe('forum pages', () => {
     await bob.http.get('/forum/categories/new').expect(403);
   });
 
+  it('answers a list address with a cursor it never gave out with 422, not an error', async () => {
+    for (const cursor of ['eyJwIjoxfQ', 'garbage!', Buffer.from('{"p":0,"a":"x","id":"y"}').toString('base64url')]) {
+      const res = await ada.http.get('/forum/c/general').query({ cursor });
+      expect({ cursor, status: res.status }).toEqual({ cursor, status: 422 });
+    }
+    await ada.http.get('/forum/t/00000000-0000-0000-0000-000000000000').expect(404);
+    const t = await topic(adaUser, 'general');
+    await ada.http.get(`/forum/t/${t.id}`).query({ page: 2 }).expect(404);
+    await ada.http.get(`/forum/t/${t.id}`).query({ page: 'x' }).expect(422);
+  });
+
   it('speaks Dutch to Dutch readers', async () => {
     const t = await topic(adaUser, 'general', { title: 'Kantine' });
     const page = await bob.http.get(`/forum/t/${t.id}`).set('accept-language', 'nl').expect(200);

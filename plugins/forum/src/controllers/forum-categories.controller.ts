@@ -1,11 +1,11 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Put, Query } from '@nestjs/common';
-import { CurrentUser, decodeCursor, parseLimit, RequirePermission, type Page, type SignedInUser } from '@plein/sdk';
+import { CurrentUser, parseLimit, RequirePermission, type Page, type SignedInUser } from '@plein/sdk';
 import { CreateCategoryDto, CreateTopicDto, GrantsDto, UpdateCategoryDto } from '../dto/forum.dto';
 import { forumPermissions } from '../permissions';
 import { ForumAccessService, signedIn } from '../services/forum-access.service';
 import { ForumCategoriesService } from '../services/forum-categories.service';
 import type { CategoryGrants } from '../services/forum-grants';
-import type { TopicCursor } from '../services/forum-listing.service';
+import { readTopicCursor } from '../services/forum-listing.service';
 import { invalid } from '../services/forum-names';
 import { ForumReadingService } from '../services/forum-reading.service';
 import { ForumTopicsService, type TopicView } from '../services/forum-topics.service';
@@ -17,21 +17,6 @@ function solvedFilter(value: string | undefined): boolean | null {
   if (value === 'true') return true;
   if (value === 'false') return false;
   throw invalid('solved', "must be 'true' or 'false'");
-}
-
-function topicCursor(value: string | undefined): TopicCursor | null {
-  const cursor = decodeCursor<TopicCursor>(value);
-  if (
-    cursor &&
-    !(
-      (cursor.p === 0 || cursor.p === 1) &&
-      typeof cursor.a === 'string' &&
-      !Number.isNaN(Date.parse(cursor.a)) &&
-      typeof cursor.id === 'string'
-    )
-  )
-    throw invalid('cursor', 'is not a cursor this list gave out');
-  return cursor;
 }
 
 /**
@@ -134,7 +119,7 @@ export class ForumCategoriesController {
   ): Promise<Page<TopicSummary>> {
     const take = parseLimit(limit);
     const tagFilter = typeof tag === 'string' && tag ? tag.toLowerCase().slice(0, 64) : null;
-    return this.topics.list(user, id, take, topicCursor(cursor), { solved: solvedFilter(solved), tag: tagFilter });
+    return this.topics.list(user, id, take, readTopicCursor(cursor), { solved: solvedFilter(solved), tag: tagFilter });
   }
 
   @Post(':id/topics')

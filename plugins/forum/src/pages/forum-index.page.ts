@@ -1,7 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
 import {
   CurrentUser,
-  decodeCursor,
   encodeCursor,
   redirect,
   Render,
@@ -13,7 +12,7 @@ import {
 import { forumPermissions } from '../permissions';
 import { ForumAccessService, type CategoryAccess } from '../services/forum-access.service';
 import { ForumCategoriesService } from '../services/forum-categories.service';
-import { ForumListingService, type TopicCursor } from '../services/forum-listing.service';
+import { ForumListingService, readTopicCursor } from '../services/forum-listing.service';
 import { ForumReadingService } from '../services/forum-reading.service';
 import { ForumRenderService } from '../services/forum-render.service';
 import { ForumTopicStateService } from '../services/forum-topic-state.service';
@@ -87,7 +86,7 @@ export class ForumIndexPage {
       user,
       at.category.id,
       topicsPerPage,
-      decodeCursor<TopicCursor>(cursor),
+      readTopicCursor(cursor),
       filter,
     );
     const topics = await this.topics.summaries(user, rows);

@@ -74,7 +74,8 @@ export class ForumHandlersService {
       }
       for (const topicId of new Set(changed.map((p) => p.topicId))) await this.state.recount(topicId);
     });
-    const approved = changed.filter((p) => p.status === 'pending' && status === 'published');
+    // A post approved after review is news; an edit approved after review is not (its post was).
+    const approved = changed.filter((p) => p.status === 'pending' && status === 'published' && p.editedAt === null);
     for (const post of approved) await this.announce(post);
   }
 

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Clock, Contents, Database, type ContentRecord } from '@plein/sdk';
+import { Clock, Contents, Database, decodeCursor, InvalidInput, type ContentRecord } from '@plein/sdk';
 import { In, type SelectQueryBuilder } from 'typeorm';
 import { ForumCategoryRead, ForumRead } from '../entities/forum-read.entity';
 import { ForumPost } from '../entities/forum-post.entity';
@@ -15,6 +15,23 @@ export interface TopicCursor {
   /** last activity, ISO */
   a: string;
   id: string;
+}
+
+/** A `?cursor=` of a topic list, checked: a 422 naming `cursor` for anything this list did not give out. */
+export function readTopicCursor(value: string | undefined): TopicCursor | null {
+  const cursor = decodeCursor<TopicCursor>(value);
+  if (
+    cursor &&
+    !(
+      (cursor.p === 0 || cursor.p === 1) &&
+      typeof cursor.a === 'string' &&
+      !Number.isNaN(Date.parse(cursor.a)) &&
+      typeof cursor.id === 'string' &&
+      cursor.id.length <= 64
+    )
+  )
+    throw new InvalidInput([{ field: 'cursor', message: 'is not a cursor this list gave out' }]);
+  return cursor;
 }
 
 export interface TopicFilter {
