@@ -12,7 +12,7 @@ import {
   moderationSanctionIssued,
 } from './events';
 import { ModerationInit1760000000000 } from './migrations/1760000000000-moderation-init';
-import { moderationPages } from './pages';
+import { HistoryPageData, ModerationPageData, moderationPages } from './pages';
 import { moderationPermissions } from './permissions';
 import { AppealsService } from './services/appeals.service';
 import { ContentEventsService } from './services/content-events.service';
@@ -62,6 +62,8 @@ export default definePlugin({
     AppealsService,
     ModerationGate,
     ContentEventsService,
+    ModerationPageData,
+    HistoryPageData,
   ],
   views: 'views',
   assets: 'public',
