@@ -247,6 +247,34 @@ describe('forum topics and posts', () => {
     );
   });
 
+  it('lets exactly one of two simultaneous edits from the same version win; the other gets 409', async () => {
+    const t = await topic(ada, 'general', { title: 'Race', body: 'Start' });
+    for (let round = 1; round <= 5; round++) {
+      const results = await Promise.all(
+        [ada, mod].map((who, i) =>
+          who.http
+            .put(`/api/v1/forum/posts/${t.firstPostId}`)
+            .send({ body: `Round ${round} by ${i}`, baseVersion: round }),
+        ),
+      );
+      expect(results.map((r) => r.status).sort()).toEqual([200, 409]);
+    }
+    const history = await intranet.http.get(`/api/v1/forum/posts/${t.firstPostId}/revisions`).expect(200);
+    expect(history.body.items.map((r: { version: number }) => r.version)).toEqual([6, 5, 4, 3, 2, 1]);
+  });
+
+  it('hands out distinct positions to simultaneous replies', async () => {
+    const t = await topic(ada, 'general', { title: 'Busy thread' });
+    const made = await Promise.all(
+      Array.from({ length: 8 }, (_, i) =>
+        (i % 2 ? bob : ada).http.post(`/api/v1/forum/topics/${t.id}/posts`).send({ body: `Reply ${i}` }),
+      ),
+    );
+    expect(made.map((r) => r.status)).toEqual(new Array(8).fill(201));
+    expect(made.map((r) => r.body.position).sort((a: number, b: number) => a - b)).toEqual([2, 3, 4, 5, 6, 7, 8, 9]);
+    expect((await intranet.http.get(`/api/v1/forum/topics/${t.id}`).expect(200)).body.replyCount).toBe(8);
+  });
+
   it('keeps a quote as it was when quoted, linking back to its source, after the source is edited', async () => {
     const t = await topic(ada, 'general', { title: 'Quotes', body: 'The meeting is at **ten**.' });
     const quoting = await reply(bob, t.id, { body: 'Noted!', quotePostId: t.firstPostId });

@@ -24,7 +24,7 @@ export class ForumReadingService {
       const repo = this.db.repository(ForumWatch);
       const now = this.clock.now();
       const updated = await repo.update({ userId, topicId }, { level, updatedAt: now });
-      if (!updated.affected) await repo.insert({ userId, topicId, level, updatedAt: now });
+      if (!updated.affected) await this.insertOr(repo.insert({ userId, topicId, level, updatedAt: now }));
     });
   }
 
@@ -32,9 +32,7 @@ export class ForumReadingService {
   async watchUnlessChosen(userId: string, topicId: string): Promise<void> {
     const repo = this.db.repository(ForumWatch);
     if (await repo.existsBy({ userId, topicId })) return;
-    await repo.insert({ userId, topicId, level: 'watching', updatedAt: this.clock.now() }).catch((error: unknown) => {
-      if (!isDuplicate(error)) throw error;
-    });
+    await this.insertOr(repo.insert({ userId, topicId, level: 'watching', updatedAt: this.clock.now() }));
   }
 
   async readPosition(userId: string | null | undefined, topicId: string): Promise<ForumRead | null> {
@@ -62,7 +60,7 @@ export class ForumReadingService {
         return { ...current, position: post.position, postId: post.id, updatedAt: now };
       }
       const row: ForumRead = { userId, topicId, position: post.position, postId: post.id, updatedAt: now };
-      await repo.insert(row);
+      await this.insertOr(repo.insert(row));
       return row;
     });
   }
@@ -73,7 +71,19 @@ export class ForumReadingService {
       const repo = this.db.repository(ForumCategoryRead);
       const now = this.clock.now();
       const updated = await repo.update({ userId, categoryId }, { markedAt: now });
-      if (!updated.affected) await repo.insert({ userId, categoryId, markedAt: now });
+      if (!updated.affected) await this.insertOr(repo.insert({ userId, categoryId, markedAt: now }));
     });
+  }
+
+  /**
+   * An insert that another request (a second tab) may have made first: its row stands, which is
+   * what this one would have written a moment earlier.
+   */
+  private async insertOr(insert: Promise<unknown>): Promise<void> {
+    try {
+      await insert;
+    } catch (error) {
+      if (!isDuplicate(error)) throw error;
+    }
   }
 }
