@@ -110,6 +110,9 @@ const MATRIX: Record<string, Row> = {
   'POST /api/v1/plugins/:id/disable': ADMIN,
   'GET /api/v1/jobs': ADMIN,
   'GET /api/v1/audit': ADMIN,
+  // core.activity.read and core.search.use: members (what each finds is Contents.visibleTo's business)
+  'GET /api/v1/activity': SIGNED_IN,
+  'GET /api/v1/search': SIGNED_IN,
   // Kudos (kudos.kudo.read is granted to anonymous; kudos.tally.manage to moderators)
   'GET /api/v1/kudos': PUBLIC,
   'POST /api/v1/kudos': SIGNED_IN,
@@ -168,6 +171,8 @@ const MATRIX: Record<string, Row> = {
   'POST /admin/plugins/:id/enable': PAGE_ADMIN,
   'POST /admin/plugins/:id/disable': PAGE_ADMIN,
   'GET /admin/audit': PAGE_ADMIN,
+  'GET /activity': PAGE_SIGNED_IN,
+  'GET /search': PAGE_SIGNED_IN,
   'GET /kudos': PUBLIC,
 };
 

@@ -10,6 +10,10 @@ import { PasswordResetService } from '../auth/password-reset.service';
 import { I18n } from '../i18n/i18n';
 import { corePages } from '../pages/index';
 import { ContentsService } from '../content/contents.service';
+import { ActivityController } from '../activity/activity.controller';
+import { ActivityService } from '../activity/activity.service';
+import { SearchController } from '../search/search.controller';
+import { SearchService } from '../search/search.service';
 import { NotificationsController } from '../notifications/notifications.controller';
 import { NotificationsService } from '../notifications/notifications.service';
 import { PermissionsController } from '../permissions/permissions.controller';
@@ -59,6 +63,8 @@ export interface CoreServices {
   contents: ContentsService;
   notifications: NotificationsService;
   passwordReset: PasswordResetService;
+  activity: ActivityService;
+  search: SearchService;
 }
 
 /** Controllers core mounts itself. */
@@ -73,6 +79,8 @@ export const coreControllers: Type[] = [
   PermissionsController,
   NotificationsController,
   PasswordResetController,
+  ActivityController,
+  SearchController,
   ...asPages(corePages),
 ];
 
@@ -136,6 +144,8 @@ export function buildAppModule(core: CoreServices, plugins: InstalledPlugin[]): 
     { provide: ContentsService, useValue: core.contents },
     { provide: NotificationsService, useValue: core.notifications },
     { provide: PasswordResetService, useValue: core.passwordReset },
+    { provide: ActivityService, useValue: core.activity },
+    { provide: SearchService, useValue: core.search },
     { provide: I18n, useValue: core.views.i18n },
     // One page-context builder for the page interceptor and the error pages.
     { provide: AnonymousPageCache, useValue: core.pageCache },

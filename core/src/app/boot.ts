@@ -35,6 +35,12 @@ import { PasswordResetService } from '../auth/password-reset.service';
 import { rememberFormToken } from '../http/page.interceptor';
 import { securityHeaders } from '../http/security-headers';
 import { ContentsService } from '../content/contents.service';
+import { activityPermissions } from '../activity/activity-permissions';
+import { ActivityService } from '../activity/activity.service';
+import { ContentItems } from '../activity/content-items';
+import { searchPermissions } from '../search/search-permissions';
+import { SearchIndexer } from '../search/search-indexer';
+import { SearchService } from '../search/search.service';
 import { MailService } from '../notifications/mail.service';
 import { NotificationsService } from '../notifications/notifications.service';
 import { SpacesService } from '../spaces/spaces.service';
@@ -183,6 +189,7 @@ export async function bootPlein(options: BootOptions): Promise<RunningPlein> {
   registerCleanup(jobs, db, clock);
   const permissions = new PermissionsService(db, clock);
   permissions.declare('core', Object.values(corePermissions));
+  permissions.declare('core', [activityPermissions.read, searchPermissions.use]);
   for (const plugin of booting) permissions.declare(plugin.definition.id, plugin.definition.permissions ?? []);
   const users = new UsersService(db, clock);
   const isSiteAdmin = (id: string) => users.isSiteAdmin(id);
@@ -194,6 +201,13 @@ export async function bootPlein(options: BootOptions): Promise<RunningPlein> {
   await permissions.seed();
   const contents = new ContentsService(db, clock, events, permissions, isSiteAdmin, (u) => users.signedIn(u.id));
   for (const plugin of booting) contents.declareTypes(plugin.definition.id, plugin.definition.contentTypes ?? []);
+  // The activity stream and search span every plugin's content; durable handlers keep the search index current.
+  const contentItems = new ContentItems(db, contents, users);
+  const inactivePlugins = () => registry.all().filter((p) => p.state !== 'enabled').map((p) => p.definition.id);
+  const activity = new ActivityService(db, contents, contentItems, inactivePlugins);
+  const searchIndexer = new SearchIndexer(db);
+  searchIndexer.indexContentEvents(events);
+  const search = new SearchService(db, contents, contentItems, searchIndexer.index, inactivePlugins);
   const mail = new MailService(config.smtpUrl, join(config.dataDir, 'mail'));
   let i18nForMail: I18n | null = null;
   const notifications = new NotificationsService(db, clock, jobs, mail, () => config.publicUrl, () => i18nForMail);
@@ -221,6 +235,8 @@ export async function bootPlein(options: BootOptions): Promise<RunningPlein> {
     contents,
     notifications,
     pageCache: new AnonymousPageCache(),
+    activity,
+    search,
   };
   // Whatever this instance publishes may change a cached page: start afresh.
   events.observers.push(() => core.pageCache.clear());

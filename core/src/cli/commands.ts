@@ -12,7 +12,8 @@ import { describeProblem, validatePlugins } from '../plugins/validation';
 import { AuditService } from '../audit/audit.service';
 import { MIN_PASSWORD_LENGTH, hashPassword } from '../users/passwords';
 import { UsersService } from '../users/users.service';
-import { migrationProgress } from './progress';
+import { SearchIndexer } from '../search/search-indexer';
+import { migrationProgress, reindexProgress } from './progress';
 
 class CommandFailed extends Error {}
 
@@ -118,4 +119,17 @@ export async function runTokenCreate(config: PleinConfig, handle: string, name: 
     return users.issueToken(user.id, name);
   });
   process.stdout.write(`${token.token}\n`);
+}
+
+export async function runSearchReindex(config: PleinConfig, batchSize: number): Promise<void> {
+  const started = Date.now();
+  const progress = reindexProgress();
+  const { indexed, removed } = await withCoreDatabase(config, async (db) => {
+    try {
+      return await new SearchIndexer(db).reindex(progress, batchSize);
+    } finally {
+      progress.stop();
+    }
+  });
+  process.stdout.write(`search index rebuilt: ${indexed} published item(s) indexed, ${removed} stale entr${removed === 1 ? 'y' : 'ies'} removed (${Date.now() - started} ms)\n`);
 }

@@ -4,7 +4,7 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import { bootPlein, BootError, type RunningPlein } from '../app/boot';
 import { ConfigError, loadConfig } from '../config/config';
 import { runCreatePlugin } from './create-plugin';
-import { runMigrate, runPluginsList, runPluginsSetEnabled, runTokenCreate, runUserCreate } from './commands';
+import { runMigrate, runPluginsList, runPluginsSetEnabled, runSearchReindex, runTokenCreate, runUserCreate } from './commands';
 import { migrationProgress } from './progress';
 
 /** Exit codes: 0 done, 1 failed (the reason is printed), 2 bad arguments (usage is printed). */
@@ -89,6 +89,17 @@ export function buildProgram(): Command {
     .requiredOption('--handle <handle>', 'whose token')
     .option('--name <name>', 'what the token is for', 'cli')
     .action(async (o: { handle: string; name: string }) => runTokenCreate(loadConfig(), o.handle, o.name));
+
+  const search = program.command('search').description('the search index');
+  search
+    .command('reindex')
+    .description('rebuild the search index from every item of content, in batches, with progress (search keeps working meanwhile)')
+    .option('--batch-size <n>', 'items per batch and transaction', (value: string) => {
+      const n = Number(value);
+      if (!Number.isInteger(n) || n < 1 || n > 10_000) throw new InvalidArgumentError('expected a whole number from 1 to 10000');
+      return n;
+    }, 500)
+    .action(async (o: { batchSize: number }) => runSearchReindex(loadConfig(), o.batchSize));
 
   program
     .command('create-plugin')
