@@ -12,10 +12,12 @@ import {
   moderationSanctionIssued,
 } from './events';
 import { ModerationInit1760000000000 } from './migrations/1760000000000-moderation-init';
+import { ModerationSettingsVersion1760000000001 } from './migrations/1760000000001-moderation-settings-version';
 import { HistoryPageData, ModerationPageData, moderationPages } from './pages';
 import { moderationPermissions } from './permissions';
 import { AppealsService } from './services/appeals.service';
 import { ContentEventsService } from './services/content-events.service';
+import { ModerationConfig } from './services/moderation-config.service';
 import { DecisionsService } from './services/decisions.service';
 import { ModerationGate } from './services/moderation-gate.service';
 import { ModerationLog } from './services/moderation-log.service';
@@ -35,7 +37,7 @@ export default definePlugin({
   displayName: 'Moderation',
   description: 'One review queue across every plugin, watched words, sanctions and due process',
   entities: moderationEntities,
-  migrations: [ModerationInit1760000000000],
+  migrations: [ModerationInit1760000000000, ModerationSettingsVersion1760000000001],
   permissions: Object.values(moderationPermissions),
   events: [
     moderationReportCreated,
@@ -50,6 +52,7 @@ export default definePlugin({
   controllers: [ModerationController],
   pages: moderationPages,
   providers: [
+    ModerationConfig,
     ModerationScope,
     ModerationLog,
     ModerationNotifier,

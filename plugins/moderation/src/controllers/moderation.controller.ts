@@ -38,6 +38,7 @@ import {
 import { moderationPermissions } from '../permissions';
 import { AppealsService } from '../services/appeals.service';
 import { DecisionsService } from '../services/decisions.service';
+import { ModerationConfig } from '../services/moderation-config.service';
 import { ModerationLog, type LogEntryView } from '../services/moderation-log.service';
 import { ModerationScope } from '../services/moderation-scope.service';
 import { parseItemStatus, parseLane, parseLogFilter } from '../services/query-params';
@@ -71,6 +72,7 @@ export class ModerationController {
     private readonly scope: ModerationScope,
     private readonly spaces: SpaceSettingsService,
     private readonly settings: Settings,
+    private readonly config: ModerationConfig,
   ) {}
 
   // ----- reports
@@ -345,7 +347,7 @@ export class ModerationController {
     const change = Object.fromEntries(
       Object.entries(body).filter(([, v]) => v !== undefined),
     ) as Partial<ModerationSettings>;
-    const saved = await this.settings.update<ModerationSettings>(change);
+    const saved = await this.config.update(change);
     await this.log.record({
       actor: user,
       actorRole: await this.scope.roleOf(user),

@@ -16,6 +16,7 @@ import {
 } from '@plein/sdk';
 import { SANCTION_KINDS, type SanctionKind } from '../events';
 import { moderationPermissions } from '../permissions';
+import { ModerationConfig } from '../services/moderation-config.service';
 import { ModerationLog } from '../services/moderation-log.service';
 import { ModerationScope } from '../services/moderation-scope.service';
 import { parseLogFilter } from '../services/query-params';
@@ -72,6 +73,7 @@ export class AdminPage {
     private readonly users: Users,
     private readonly spaces: Spaces,
     private readonly chrome: ModerationPageData,
+    private readonly config: ModerationConfig,
   ) {}
 
   // ----- sanctions
@@ -258,7 +260,7 @@ export class AdminPage {
       regexTimeoutMs: number(values.regexTimeoutMs),
     };
     try {
-      await this.settings.update<ModerationSettings>(change);
+      await this.config.update(change);
       await this.log.record({
         actor: viewer,
         actorRole: await this.scope.roleOf(viewer),

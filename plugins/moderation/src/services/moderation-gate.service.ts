@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { Clock, Contents, Settings, type ContentGate, type GateDecision, type GateInput } from '@plein/sdk';
-import type { ModerationSettings } from '../settings';
+import { Clock, Contents, type ContentGate, type GateDecision, type GateInput } from '@plein/sdk';
+import { ModerationConfig } from './moderation-config.service';
 import { ModerationLog } from './moderation-log.service';
 import { QueueService } from './queue.service';
 import { applies, censor, type RuleHit } from './rule-matcher';
@@ -18,9 +18,9 @@ const when = (date: Date) => `${date.toISOString().slice(0, 16).replace('T', ' '
  * a pre-moderated space holds new posts; the first posts of a new account are held. What it holds
  * or flags enters the queue in the submitting transaction, keyed by the record's id.
  *
- * Cost per submission: the rule set's version (one primary-key read; compiled rules are cached
- * per version), the author's open sanctions, the settings, and for content in a space its
- * settings; slow mode and new accounts add one read each when they are on.
+ * Cost per submission, in raw reads: the version counters (compiled rules and settings are cached
+ * per version), the author's open sanctions, and for content in a space its settings; slow mode
+ * and new accounts add one read each when they are on.
  */
 @Injectable()
 export class ModerationGate implements ContentGate {
@@ -29,7 +29,7 @@ export class ModerationGate implements ContentGate {
   constructor(
     private readonly clock: Clock,
     private readonly contents: Contents,
-    private readonly settings: Settings,
+    private readonly config: ModerationConfig,
     private readonly rules: RulesService,
     private readonly sanctions: SanctionsService,
     private readonly spaces: SpaceSettingsService,
@@ -61,8 +61,9 @@ export class ModerationGate implements ContentGate {
       }
     }
 
-    const settings = await this.settings.get<ModerationSettings>();
-    const outcomes = await this.match([input.text, input.title ?? ''], settings.regexTimeoutMs);
+    const versions = await this.config.versions();
+    const settings = await this.config.settings(versions.settings);
+    const outcomes = await this.match([input.text, input.title ?? ''], settings.regexTimeoutMs, versions.rules);
     const at = now.getTime();
     const inForce = (hits: RuleHit[]) => hits.filter((h) => applies(h.rule, spaceId, at));
     const textHits = inForce(outcomes[0].hits);
@@ -135,9 +136,9 @@ export class ModerationGate implements ContentGate {
   }
 
   /** The compiled rules over the texts; a rule set replaced meanwhile is fetched again. */
-  private async match(texts: string[], timeoutMs: number) {
+  private async match(texts: string[], timeoutMs: number, version: number) {
     for (let attempt = 0; ; attempt++) {
-      const compiled = await this.rules.current();
+      const compiled = await this.rules.current(attempt === 0 ? version : undefined);
       try {
         await compiled.matcher.ready();
       } catch (error) {

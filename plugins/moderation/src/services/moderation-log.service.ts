@@ -103,7 +103,8 @@ export class ModerationLog {
     return entry;
   }
 
-  private query(scope: Scope, filter: LogFilter): SelectQueryBuilder<ModerationLogEntry> {
+  /** The log's query for a scope and filters, newest first (exposed for the query-plan test). */
+  query(scope: Scope, filter: LogFilter): SelectQueryBuilder<ModerationLogEntry> {
     const qb = this.db.repository(ModerationLogEntry).createQueryBuilder('l');
     if (!scope.global) {
       if (filter.spaceId && !scope.spaceIds.includes(filter.spaceId)) qb.where('1 = 0');

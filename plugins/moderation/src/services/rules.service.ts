@@ -16,6 +16,7 @@ import {
 import { ModerationRule, type RuleAction, type RuleMatch } from '../entities/moderation-rule.entity';
 import { moderationRuleChanged } from '../events';
 import { moderationPermissions } from '../permissions';
+import { ModerationConfig } from './moderation-config.service';
 import { ModerationLog } from './moderation-log.service';
 import { ModerationScope, type Scope } from './moderation-scope.service';
 import { normalizeWord, patternProblem, RuleMatcher, type MatchableRule } from './rule-matcher';
@@ -151,22 +152,14 @@ export class RulesService {
     private readonly events: EventBus,
     private readonly log: ModerationLog,
     private readonly scope: ModerationScope,
+    private readonly config: ModerationConfig,
   ) {}
 
   // ----- the compiled set
 
-  async version(): Promise<number> {
-    const rows = (await this.db
-      .manager()
-      .query('SELECT version FROM moderation_state WHERE name = ?', ['rules'])) as Array<{
-      version: number | string;
-    }>;
-    return Number(rows[0]?.version ?? 0);
-  }
-
-  /** The compiled enabled rules of the current version (compiled once per version and instance). */
-  async current(): Promise<CompiledRules> {
-    const version = await this.version();
+  /** The compiled enabled rules of a version (compiled once per version and instance; the current one when absent). */
+  async current(known?: number): Promise<CompiledRules> {
+    const version = known ?? (await this.config.versions()).rules;
     if (this.compiled?.version === version) return this.compiled;
     if (this.compiling?.version !== version) {
       const promise = (async () => {
@@ -261,7 +254,7 @@ export class RulesService {
   }
 
   private async bump(): Promise<void> {
-    await this.db.manager().query('UPDATE moderation_state SET version = version + 1 WHERE name = ?', ['rules']);
+    await this.config.bump('rules');
   }
 
   // ----- changes
@@ -372,7 +365,7 @@ export class RulesService {
       const at = new Date(String(cursor.at));
       if (Number.isNaN(at.getTime()))
         throw new InvalidInput([{ field: 'cursor', message: 'is not a cursor this list gave out' }]);
-      qb.andWhere('(r.created_at < :at OR (r.created_at = :at AND r.id < :id))', { at, id: String(cursor.id) });
+      qb.andWhere('(r.created_at, r.id) < (:at, :id)', { at, id: String(cursor.id) });
     }
     const rows = await qb
       .orderBy('r.created_at', 'DESC')

@@ -19,6 +19,7 @@ import {
   SANCTION_KINDS,
   type SanctionKind,
 } from '../events';
+import { readTime } from './moderation-config.service';
 import { ModerationLog } from './moderation-log.service';
 import { ModerationScope } from './moderation-scope.service';
 import { ModerationNotifier } from './notifier.service';
@@ -193,8 +194,21 @@ export class SanctionsService {
   }
 
   /** The silence or suspension restricting `userId` at `now` (the one ending last), or null. */
-  async restrictionOf(userId: string, now: Date): Promise<ModerationSanction | null> {
-    const open = await this.db.repository(ModerationSanction).findBy({ userId, endedAt: IsNull() });
+  async restrictionOf(
+    userId: string,
+    now: Date,
+  ): Promise<Pick<ModerationSanction, 'kind' | 'reason' | 'endsAt' | 'endedAt'> | null> {
+    // A raw read: the gate asks on every post (see ModerationConfig on TypeORM's cost).
+    const rows = (await this.db
+      .manager()
+      .query('SELECT kind, reason, ends_at FROM moderation_sanction WHERE user_id = ? AND ended_at IS NULL', [
+        userId,
+      ])) as Array<{
+      kind: SanctionKind;
+      reason: string;
+      ends_at: string | Date | null;
+    }>;
+    const open = rows.map((r) => ({ kind: r.kind, reason: r.reason, endsAt: readTime(r.ends_at), endedAt: null }));
     const active = open.filter((s) => restricts(s, now));
     if (!active.length) return null;
     return active.sort((a, b) =>
@@ -265,7 +279,7 @@ export class SanctionsService {
       const at = new Date(String(cursor.at));
       if (Number.isNaN(at.getTime()))
         throw new InvalidInput([{ field: 'cursor', message: 'is not a cursor this list gave out' }]);
-      qb.andWhere('(s.created_at < :at OR (s.created_at = :at AND s.id < :id))', { at, id: String(cursor.id) });
+      qb.andWhere('(s.created_at, s.id) < (:at, :id)', { at, id: String(cursor.id) });
     }
     const rows = await qb
       .orderBy('s.created_at', 'DESC')

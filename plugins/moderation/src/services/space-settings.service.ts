@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Clock, Database, InvalidInput, Spaces, type SignedInUser } from '@plein/sdk';
-import { ModerationPace, ModerationSpace } from '../entities/moderation-space.entity';
+import { ModerationSpace } from '../entities/moderation-space.entity';
+import { readTime, sqlTime } from './moderation-config.service';
 import { ModerationLog } from './moderation-log.service';
 import { ModerationScope } from './moderation-scope.service';
 
@@ -32,13 +33,22 @@ export class SpaceSettingsService {
     return space.id;
   }
 
+  /** Raw reads here: the gate asks on every post in a space (see ModerationConfig on TypeORM's cost). */
   async get(spaceId: string): Promise<SpaceSettingsView> {
-    const row = await this.db.repository(ModerationSpace).findOneBy({ spaceId });
+    const [row] = (await this.db
+      .manager()
+      .query('SELECT premoderated, slow_mode_seconds, updated_at FROM moderation_space WHERE space_id = ?', [
+        spaceId,
+      ])) as Array<{
+      premoderated: number | boolean;
+      slow_mode_seconds: number | string;
+      updated_at: string | Date;
+    }>;
     return {
       spaceId,
-      premoderated: row?.premoderated ?? false,
-      slowModeSeconds: row?.slowModeSeconds ?? 0,
-      updatedAt: row?.updatedAt.toISOString() ?? null,
+      premoderated: Boolean(Number(row?.premoderated ?? 0)),
+      slowModeSeconds: Number(row?.slow_mode_seconds ?? 0),
+      updatedAt: row ? readTime(row.updated_at)!.toISOString() : null,
     };
   }
 
@@ -77,11 +87,19 @@ export class SpaceSettingsService {
 
   /** When `userId` last posted in the space (slow mode), or null. */
   async lastPost(spaceId: string, userId: string): Promise<Date | null> {
-    const row = await this.db.repository(ModerationPace).findOneBy({ spaceId, userId });
-    return row?.lastAt ?? null;
+    const [row] = (await this.db
+      .manager()
+      .query('SELECT last_at FROM moderation_pace WHERE space_id = ? AND user_id = ?', [spaceId, userId])) as Array<{
+      last_at: string | Date;
+    }>;
+    return row ? readTime(row.last_at) : null;
   }
 
   async recordPost(spaceId: string, userId: string, at: Date): Promise<void> {
-    await this.db.repository(ModerationPace).upsert({ spaceId, userId, lastAt: at }, ['spaceId', 'userId']);
+    const upsert =
+      this.db.engine === 'sqlite'
+        ? 'INSERT INTO moderation_pace (space_id, user_id, last_at) VALUES (?, ?, ?) ON CONFLICT (space_id, user_id) DO UPDATE SET last_at = excluded.last_at'
+        : 'INSERT INTO moderation_pace (space_id, user_id, last_at) VALUES (?, ?, ?) ON DUPLICATE KEY UPDATE last_at = VALUES(last_at)';
+    await this.db.manager().query(upsert, [spaceId, userId, sqlTime(this.db.engine, at)]);
   }
 }
