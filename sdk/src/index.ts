@@ -68,7 +68,7 @@ export {
 } from './content';
 export { Database } from './database';
 export { Settings } from './settings';
-export { Views, Render, AnonymousCache, redirect, PAGE_REDIRECT, type PageData, type PageRedirect, type Flash } from './views';
+export { Views, Render, AnonymousCache, redirect, withStatus, PAGE_REDIRECT, PAGE_STATUS, type PageData, type PageRedirect, type Flash } from './views';
 export { Audit, type AuditEntry } from './audit';
 export { Clock } from './clock';
 export { InvalidInput, Conflict, type FieldProblem } from './problems';

@@ -86,7 +86,27 @@ export abstract class Views {
  */
 export interface Flash {
   kind: 'success' | 'info' | 'warning' | 'error';
+  /** A message key of the plugin's or theme's catalogue (or plain text), shown in the reader's language. */
   message: string;
+  /** Values for the message's `{placeholders}`, e.g. `{ reason: 'Needs review' }`. */
+  params?: Record<string, string | number>;
+}
+
+/** @internal Brand of a page answered with another status than 200. @example `PAGE_STATUS in value` */
+export const PAGE_STATUS = Symbol.for('plein.page-status');
+
+/**
+ * Page data answered with another status than 200: a form shown again with its problems (422), a
+ * conflict (409), a locked topic (423). The view renders as usual.
+ *
+ * @example
+ * ```ts
+ * if (problems.length) return withStatus({ title: 'polls.new.title', problems, values: body }, 422);
+ * ```
+ */
+export function withStatus<T extends PageData>(data: T, status: number, headers?: Record<string, string>): T {
+  if (!Number.isInteger(status) || status < 200 || status > 599) throw new Error(`withStatus: expected an HTTP status 200–599, found ${status}`);
+  return { ...data, [PAGE_STATUS]: { status, ...(headers ? { headers } : {}) } };
 }
 
 /** @internal Brand of {@link PageRedirect}. @example `PAGE_REDIRECT in value` */

@@ -115,7 +115,7 @@ export async function attempt<R>(
 }
 
 /** Post/Redirect/Get with a flash whose message is a catalogue key. */
-export function flashRedirect(url: string, kind: PageFlash['kind'], key: string, params: MessageParams = {}): PageRedirect {
+export function flashRedirect(url: string, kind: PageFlash['kind'], key: string, params: NonNullable<PageFlash['params']> = {}): PageRedirect {
   const flash: PageFlash = { kind, message: key, params };
   return Object.freeze({ [PAGE_REDIRECT]: true as const, url, flash });
 }

@@ -18,7 +18,7 @@ const ANON_SECONDS = 86_400;
 const FLASH_KINDS = new Set(['success', 'info', 'warning', 'error']);
 
 /** A flash whose message may be a catalogue key with parameters. */
-export type PageFlash = Flash & { params?: MessageParams };
+export type PageFlash = Flash;
 
 export interface NavLink {
   label: string;

@@ -1,7 +1,6 @@
-import { PAGE_REDIRECT, type PageData, type PageRedirect } from '@plein/sdk';
+import { PAGE_REDIRECT, PAGE_STATUS, withStatus as pageWithStatus, type PageData, type PageRedirect } from '@plein/sdk';
 
-/** Brand of a page result that answers with a status other than 200 (a form shown again: 422). */
-export const PAGE_STATUS = Symbol.for('plein.page-status');
+export { PAGE_STATUS };
 
 export interface PageStatus {
   status: number;
@@ -12,7 +11,7 @@ export type PageResult = PageData & { [PAGE_STATUS]?: PageStatus };
 
 /** The page data, answered with `status` (and `headers`) instead of 200. */
 export function withStatus(data: PageData, status: number, headers?: Record<string, string>): PageResult {
-  return { ...data, [PAGE_STATUS]: { status, headers } };
+  return pageWithStatus(data, status, headers) as PageResult;
 }
 
 export function isPageRedirect(value: unknown): value is PageRedirect {
