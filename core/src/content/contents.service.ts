@@ -150,11 +150,16 @@ export class ContentsService {
   }
 
   /** Where each item is read: its type's URL pattern with the plugin's item id (one query per type) or the content id. */
-  async urlsOf(contentIds: readonly string[]): Promise<Map<string, string>> {
+  async urlsOf(contentIds: readonly string[], known?: ReadonlyMap<string, ContentRecord>): Promise<Map<string, string>> {
     const urls = new Map<string, string>();
-    const records = await this.getMany(contentIds);
+    const unique = [...new Set(contentIds)];
+    const missing = known ? unique.filter((id) => !known.has(id)) : unique;
+    const fetched = missing.length ? await this.getMany(missing) : new Map<string, ContentRecord>();
     const byType = new Map<string, string[]>();
-    for (const record of records.values()) (byType.get(record.type) ?? byType.set(record.type, []).get(record.type)!).push(record.id);
+    for (const id of unique) {
+      const record = known?.get(id) ?? fetched.get(id);
+      if (record) (byType.get(record.type) ?? byType.set(record.type, []).get(record.type)!).push(record.id);
+    }
     const fill = (pattern: string, itemId: string | null, contentId: string) =>
       pattern.replace('{contentId}', encodeURIComponent(contentId)).replace('{id}', itemId === null ? '' : encodeURIComponent(itemId));
     for (const [type, ids] of byType) {
@@ -417,8 +422,8 @@ class PluginContents extends Contents {
   registerGate(gate: ContentGate): void {
     this.core.registerGate(gate);
   }
-  urlsOf(contentIds: readonly string[]): Promise<Map<string, string>> {
-    return this.core.urlsOf(contentIds);
+  urlsOf(contentIds: readonly string[], records?: ReadonlyMap<string, ContentRecord>): Promise<Map<string, string>> {
+    return this.core.urlsOf(contentIds, records);
   }
   typeOf(name: string): ContentTypeDefinition | null {
     return this.core.typeOf(name) ?? null;

@@ -42,7 +42,8 @@ export class HistoryPageData {
     const { revealModeratorNames } = await this.settings.get<ModerationSettings>();
     const appealable = await this.appeals.appealable(user.id);
     const contentIds = [...new Set(entries.map((e) => e.contentId).filter((id): id is string => !!id))];
-    const [records, urls] = await Promise.all([this.contents.getMany(contentIds), this.contents.urlsOf(contentIds)]);
+    const records = await this.contents.getMany(contentIds);
+    const urls = await this.contents.urlsOf(contentIds, records);
     const sanctions = await this.sanctions.describe(await this.sanctions.of(user.id));
     return {
       title: 'moderation.history.title',

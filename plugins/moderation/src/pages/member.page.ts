@@ -70,7 +70,7 @@ export class MemberPage {
   private async reportPage(user: SignedInUser, contentId: string, form: PageForm): Promise<PageData> {
     const record = await this.contents.getVisible(user, contentId);
     if (record.status === 'deleted') throw new NotFoundException();
-    const url = (await this.contents.urlsOf([record.id])).get(record.id) ?? null;
+    const url = (await this.contents.urlsOf([record.id], new Map([[record.id, record]]))).get(record.id) ?? null;
     return {
       title: 'moderation.report.title',
       content: {

@@ -380,7 +380,8 @@ export class QueueService {
   async describe(items: readonly ModerationItem[]): Promise<QueueItemView[]> {
     if (!items.length) return [];
     const contentIds = items.map((i) => i.contentId).filter((id): id is string => id !== null);
-    const [records, urls] = await Promise.all([this.contents.getMany(contentIds), this.contents.urlsOf(contentIds)]);
+    const records = await this.contents.getMany(contentIds);
+    const urls = await this.contents.urlsOf(contentIds, records);
     const reports = await this.db
       .repository(ModerationReport)
       .createQueryBuilder('r')
