@@ -2,7 +2,8 @@ import { createTestIntranet, type TestIntranet, type TestUser } from '@plein/sdk
 import forum from '../src';
 import { addMember, category, main, reply, space, topic } from './helpers';
 
-jest.setTimeout(180_000);
+// The authorization table sends some thousand requests; on MySQL beside other suites that takes minutes.
+jest.setTimeout(600_000);
 
 /** Category grants, private spaces, and who may call which route. */
 describe('forum access', () => {
