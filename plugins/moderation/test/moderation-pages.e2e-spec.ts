@@ -311,6 +311,60 @@ describe('moderation pages', () => {
     await bob.http.get('/moderation/spaces/garden').expect(403);
   });
 
+  it('has a message for every string its pages show, in English and Dutch', async () => {
+    // Something in every lane, a decided item, a sanction and a dry run, so every template branch shows.
+    const k = await kudo(ada.user, bob.user, 'Every lane');
+    await post(bob, `/moderation/report/${k.contentId}`, { reason: 'confidential', next: '/kudos' }).expect(303);
+    const item = (await itemFor(mod.user, 'reports', k.contentId))!;
+    await post(mod, `/moderation/queue/${item.id}/decision`, { action: 'delete', reason: 'Private' }).expect(303);
+    await post(ada, '/moderation/appeal', { contentId: k.contentId, text: 'Please' }).expect(303);
+    await mod.user.http
+      .post('/api/v1/moderation/rules')
+      .send({ pattern: 'zebra', match: 'word', action: 'hold' })
+      .expect(201);
+    await kudo(ada.user, bob.user, 'A zebra crossing');
+    await mod.user.http
+      .post(`/api/v1/moderation/users/${ada.user.user.id}/sanctions`)
+      .send({ kind: 'warn', reason: 'Mind the tone' })
+      .expect(201);
+    const appealItem = (await itemFor(mod2.user, 'appeals', k.contentId))!;
+    const pages: Array<[Browser, string]> = [
+      [mod, '/moderation/queue?lane=reports'],
+      [mod, '/moderation/queue?lane=held'],
+      [mod2, '/moderation/queue?lane=appeals'],
+      [mod2, `/moderation/queue/${appealItem.id}`],
+      [mod, `/moderation/queue/${item.id}`],
+      [ada, '/moderation/history'],
+      [bob, '/moderation/history'],
+      [ada, `/moderation/appeal?contentId=${k.contentId}`],
+      [bob, `/moderation/report/${(await kudo(ada.user, bob.user, 'x')).contentId}`],
+      [mod, '/moderation/rules'],
+      [mod, '/moderation/sanctions'],
+      [mod, '/moderation/log'],
+      [admin, '/moderation/settings'],
+    ];
+    for (const language of ['en', 'nl']) {
+      for (const [who, path] of pages) {
+        const page = await who.http.get(path).set('accept-language', language).expect(200);
+        // A key shown as is means a message is missing.
+        expect({ path, language, keys: main(page.text).match(/(?<![/\w])moderation\.[a-zA-Z-]+\.[a-zA-Z]/g) }).toEqual({
+          path,
+          language,
+          keys: null,
+        });
+      }
+      const dry = await post(mod, '/moderation/rules', {
+        pattern: 'zebra',
+        match: 'word',
+        action: 'hold',
+        intent: 'dry-run',
+      })
+        .set('accept-language', language)
+        .expect(200);
+      expect(main(dry.text).match(/(?<![/\w])moderation\.[a-zA-Z-]+\.[a-zA-Z]/g)).toBeNull();
+    }
+  });
+
   it('speaks Dutch to those who ask for it', async () => {
     const page = await mod.http.get('/moderation/queue').set('accept-language', 'nl').expect(200);
     expect(page.text).toContain('Wachtrij');
