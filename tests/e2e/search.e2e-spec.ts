@@ -218,7 +218,8 @@ describe('search', () => {
     // Hidden: out of every search at once (the join), and out of the index once delivered.
     await contents.setStatus(c.handbook.contentId, 'hidden', { actorId: null, reason: 'Outdated' });
     expect(await found(bea, 'handbook')).toEqual([]);
-    expect(await indexed()).toContain(c.handbook.contentId);
+    // The embedded queue delivers only when asked; BullMQ's in-process workers may have done it already.
+    if (intranet.queue === 'embedded') expect(await indexed()).toContain(c.handbook.contentId);
     await intranet.runDueJobs();
     expect(await indexed()).not.toContain(c.handbook.contentId);
     expect(await found(ada, 'handbook')).toEqual([]);

@@ -1,4 +1,4 @@
-import type { ContentStatus, ContentTypeDefinition, UserRef } from '@plein/sdk';
+import type { ContentStatus, UserRef } from '@plein/sdk';
 import type { ContentsService } from '../content/contents.service';
 import { DatabaseService } from '../database/database.service';
 import type { UsersService } from '../users/users.service';
@@ -53,9 +53,10 @@ interface ItemTable {
  * table, one query per content type on the page.
  *
  * Core's record does not carry the plugin's item id, so it is read where the content type keeps
- * it: its `itemTable`, else the table named after the type (`forum.post` → `forum_post`), a table
- * with the item id as its one-column primary key and a `content_id` column. A type with no such
- * table lists with its content id as `id`, and a URL only when its pattern needs no item id.
+ * it, by the rule `Contents.urlsOf` follows: its `itemTable`, else the table named after the type
+ * (`forum.post` → `forum_post`), with the item id as its one-column primary key and a `content_id`
+ * column. (`urlsOf` gives URLs only; a listing needs the ids too, for the content partial.) A type
+ * with no such table lists with its content id as `id`, and a URL only when its pattern needs none.
  */
 export class ContentItems {
   private readonly tables = new Map<string, ItemTable | null>();
@@ -68,7 +69,7 @@ export class ContentItems {
 
   private itemTable(type: string): ItemTable | null {
     if (this.tables.has(type)) return this.tables.get(type)!;
-    const definition = this.contents.typeOf(type) as (ContentTypeDefinition & { itemTable?: string }) | undefined;
+    const definition = this.contents.typeOf(type);
     const name = definition ? (definition.itemTable ?? definition.name.replace(/\./g, '_')) : null;
     const metadata = name ? this.db.dataSource.entityMetadatas.find((m) => m.tableName === name) : undefined;
     const found =
