@@ -51,8 +51,10 @@ describe('jobs', () => {
   });
 
   it('does not add a job twice under the same job id while it waits', async () => {
-    const a = await jobs.enqueue(tickJob, { key: 'once' }, { jobId: 'tick-once' });
-    const b = await jobs.enqueue(tickJob, { key: 'once' }, { jobId: 'tick-once' });
+    // Delayed, so the first surely still waits when the second comes: with BullMQ the in-process
+    // worker may otherwise finish (and remove) the first before the second is added.
+    const a = await jobs.enqueue(tickJob, { key: 'once' }, { jobId: 'tick-once', delay: 300 });
+    const b = await jobs.enqueue(tickJob, { key: 'once' }, { jobId: 'tick-once', delay: 300 });
     expect(b.id).toBe(a.id);
     expect(await work(intranet, () => observed.done.includes('once'))).toBe(true);
     expect(observed.done.filter((k) => k === 'once')).toHaveLength(1);
