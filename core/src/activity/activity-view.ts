@@ -1,11 +1,8 @@
-import { Inject, Injectable, type CallHandler, type ExecutionContext, type NestInterceptor } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import type { SignedInUser, UserRef } from '@plein/sdk';
-import { from, mergeMap, type Observable } from 'rxjs';
 import { ContentsService } from '../content/contents.service';
 import { DatabaseService } from '../database/database.service';
-import type { PleinRequest } from '../http/access.guard';
 import { PermissionsService } from '../permissions/permissions.service';
-import { isPageRedirect } from '../views/page-result';
 import { activityPermissions } from './activity-permissions';
 import { ActivityService } from './activity.service';
 import type { ContentItem } from './content-items';
@@ -59,12 +56,11 @@ export async function streamEntries(db: DatabaseService, contents: ContentsServi
 export const HOME_ITEMS = 10;
 
 /**
- * Puts the newest of the activity stream on the start page (`/`) of a signed-in person who may
- * read it, as `activity: { items, older }` beside the home page's own data. Applied to the home
- * page's handler (core/src/pages/index.ts), inside the page interceptor that renders the result.
+ * The newest of the activity stream for the start page (`/`) of a signed-in person who may read
+ * it, as `{ items, older }`; null for anyone else.
  */
 @Injectable()
-export class HomeActivityInterceptor implements NestInterceptor {
+export class HomeActivity {
   constructor(
     @Inject(ActivityService) private readonly activity: ActivityService,
     @Inject(PermissionsService) private readonly permissions: PermissionsService,
@@ -72,21 +68,12 @@ export class HomeActivityInterceptor implements NestInterceptor {
     @Inject(ContentsService) private readonly contents: ContentsService,
   ) {}
 
-  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
-    const user = context.switchToHttp().getRequest<PleinRequest>().plein?.user ?? null;
-    return next.handle().pipe(mergeMap((data: unknown) => from(this.withActivity(user, data))));
-  }
-
-  private async withActivity(user: SignedInUser | null, data: unknown): Promise<unknown> {
-    if (!user || !data || typeof data !== 'object' || isPageRedirect(data)) return data;
-    if (!(await this.permissions.can(user, activityPermissions.read))) return data;
+  async newest(user: SignedInUser | null): Promise<{ items: unknown[]; older: string | null } | null> {
+    if (!user || !(await this.permissions.can(user, activityPermissions.read))) return null;
     const page = await this.activity.stream(user, {}, HOME_ITEMS);
     return {
-      ...data,
-      activity: {
-        items: await streamEntries(this.db, this.contents, page.items),
-        older: page.nextCursor ? `/activity?cursor=${encodeURIComponent(page.nextCursor)}` : null,
-      },
+      items: await streamEntries(this.db, this.contents, page.items),
+      older: page.nextCursor ? `/activity?cursor=${encodeURIComponent(page.nextCursor)}` : null,
     };
   }
 }

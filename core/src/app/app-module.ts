@@ -12,6 +12,7 @@ import { corePages } from '../pages/index';
 import { ContentsService } from '../content/contents.service';
 import { ActivityController } from '../activity/activity.controller';
 import { ActivityService } from '../activity/activity.service';
+import { HomeActivity } from '../activity/activity-view';
 import { SearchController } from '../search/search.controller';
 import { SearchService } from '../search/search.service';
 import { NotificationsController } from '../notifications/notifications.controller';
@@ -146,6 +147,7 @@ export function buildAppModule(core: CoreServices, plugins: InstalledPlugin[]): 
     { provide: PasswordResetService, useValue: core.passwordReset },
     { provide: ActivityService, useValue: core.activity },
     { provide: SearchService, useValue: core.search },
+    HomeActivity,
     { provide: I18n, useValue: core.views.i18n },
     // One page-context builder for the page interceptor and the error pages.
     { provide: AnonymousPageCache, useValue: core.pageCache },

@@ -1,6 +1,5 @@
-import { UseInterceptors, type Type } from '@nestjs/common';
+import type { Type } from '@nestjs/common';
 import { ActivityPage } from '../activity/activity.page';
-import { HomeActivityInterceptor } from '../activity/activity-view';
 import { SearchPage } from '../search/search.page';
 import { AdminAuditPage } from './admin-audit.page';
 import { AdminPluginsPage } from './admin-plugins.page';
@@ -30,8 +29,3 @@ export const corePages: Type[] = [
   ActivityPage,
   SearchPage,
 ];
-
-// The start page shows the newest of the activity stream to people signed in. A handler-level
-// interceptor runs inside the page interceptor (class level), so it adds to the data before the
-// page is rendered.
-UseInterceptors(HomeActivityInterceptor)(HomePage.prototype, 'home', Object.getOwnPropertyDescriptor(HomePage.prototype, 'home')!);
