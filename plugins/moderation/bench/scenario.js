@@ -70,7 +70,7 @@ function queueSql(cursor) {
   return (
     'SELECT * FROM moderation_item i WHERE i.status = ? AND i.lane = ? ' +
     'AND (i.excluded_moderator_id IS NULL OR i.excluded_moderator_id <> ?)' +
-    (cursor ? ' AND (i.created_at, i.id) > (?, ?)' : '') +
+    (cursor ? ' AND i.created_at >= ? AND (i.created_at > ? OR i.id > ?)' : '') +
     ' ORDER BY i.created_at ASC, i.id ASC LIMIT ?'
   );
 }
@@ -91,7 +91,7 @@ async function queuePage(ctx, url, asUser) {
     'open',
     'reports',
     asUser,
-    ...(cursor ? [at, cursor.id] : []),
+    ...(cursor ? [at, at, cursor.id] : []),
     limit + 1,
   ]);
   const page = rows.slice(0, limit);

@@ -16,7 +16,7 @@ const SPACES = ['space-a', 'space-b', 'space-c'].map(() => randomUUID());
 /**
  * The queue and the log are read by keyset on an index, never by sorting what matches: the plans
  * (`EXPLAIN QUERY PLAN` on SQLite, `EXPLAIN` on MySQL) of every list query name the index and no
- * sort step, with a few thousand rows in the tables.
+ * sort step, and a page far down seeks to its cursor, with a few thousand rows in the tables.
  */
 describe('query plans of the moderation lists', () => {
   let intranet: TestIntranet;
@@ -101,9 +101,15 @@ describe('query plans of the moderation lists', () => {
       key: string | null;
       Extra: string | null;
     }>;
-    return (rows as Array<{ table: string; key: string | null; Extra: string | null; type: string }>).map(
-      (r) => `${r.table} key=${r.key} type=${r.type} ${r.Extra ?? ''}`,
+    return (rows as Array<{ table: string; key: string | null; Extra: string | null; type: string; rows: number }>).map(
+      (r) => `${r.table} key=${r.key} type=${r.type} rows=${r.rows} ${r.Extra ?? ''}`,
     );
+  }
+
+  /** The plan seeks to the cursor: the time is part of the index range (SQLite), few rows are read (MySQL). */
+  function expectSeek(steps: string[]): void {
+    if (db.engine === 'sqlite') expect(steps.join('\n')).toMatch(/at[<>]\?/);
+    else expect(Math.max(...steps.map((s) => Number(/rows=(\d+)/.exec(s)?.[1] ?? 0)))).toBeLessThan(200);
   }
 
   function expectIndexed(steps: string[], index: string | RegExp): void {
@@ -120,12 +126,15 @@ describe('query plans of the moderation lists', () => {
       { lane: 'reports', limit: 20, cursor: null },
     );
     expectIndexed(await plan(first), 'idx_moderation_item_queue');
+    // A page near the end seeks to its cursor: it does not walk the lane from its start.
     const later = queue.listQuery(
       moderator,
       { global: true, spaceIds: [] },
-      { lane: 'held', limit: 20, cursor: { at: new Date().toISOString(), id: 'x' } },
+      { lane: 'held', limit: 20, cursor: { at: new Date(Date.now() - 30 * 60_000).toISOString(), id: 'x' } },
     );
-    expectIndexed(await plan(later), 'idx_moderation_item_queue');
+    const steps = await plan(later);
+    expectIndexed(steps, 'idx_moderation_item_queue');
+    expectSeek(steps);
     const { rows } = await queue.list(
       moderator,
       { global: true, spaceIds: [] },
@@ -148,7 +157,11 @@ describe('query plans of the moderation lists', () => {
   it('pages the log newest first on (at, id), by action, by person and by space', async () => {
     const log = intranet.get(ModerationLog);
     const all = { global: true, spaceIds: [] };
-    expectIndexed(await plan(log.query(all, {}).limit(51)), 'idx_moderation_log_at');
+    expectIndexed(await plan(log.pageQuery(all, {}, 50, null)), 'idx_moderation_log_at');
+    const early = { at: new Date(Date.now() - (ITEMS - 30) * 60_000).toISOString(), id: 'x' };
+    const deep = await plan(log.pageQuery(all, {}, 50, early));
+    expectIndexed(deep, 'idx_moderation_log_at');
+    expectSeek(deep);
     expectIndexed(await plan(log.query(all, { action: 'item.decided' }).limit(51)), 'idx_moderation_log_action');
     expectIndexed(await plan(log.query(all, { userId: 'someone' }).limit(51)), 'idx_moderation_log_user');
     expectIndexed(await plan(log.query(all, { spaceId: SPACES[1] }).limit(51)), 'idx_moderation_log_space');

@@ -1,12 +1,22 @@
 import { Injectable } from '@nestjs/common';
-import { Clock, Contents, type ContentGate, type GateDecision, type GateInput } from '@plein/sdk';
-import { ModerationConfig } from './moderation-config.service';
+import { Clock, Contents, Database, type ContentGate, type GateDecision, type GateInput } from '@plein/sdk';
+import type { ModerationSanction } from '../entities/moderation-sanction.entity';
+import type { SanctionKind } from '../events';
+import { ModerationConfig, readTime, type Counter } from './moderation-config.service';
 import { ModerationLog } from './moderation-log.service';
 import { QueueService } from './queue.service';
 import { applies, censor, type RuleHit } from './rule-matcher';
 import { RulesService } from './rules.service';
-import { SanctionsService } from './sanctions.service';
+import { restricts } from './sanctions.service';
 import { SpaceSettingsService } from './space-settings.service';
+
+/** What the gate reads about one submission (see ModerationGate.state). */
+interface GateState {
+  versions: Record<Counter, number>;
+  sanctions: Array<Pick<ModerationSanction, 'kind' | 'reason' | 'endsAt' | 'endedAt'>>;
+  space: { premoderated: boolean; slowModeSeconds: number } | null;
+  lastPost: Date | null;
+}
 
 /** A date as the author reads it in a refusal: `2030-01-31 17:00 UTC`. */
 const when = (date: Date) => `${date.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
@@ -18,20 +28,20 @@ const when = (date: Date) => `${date.toISOString().slice(0, 16).replace('T', ' '
  * a pre-moderated space holds new posts; the first posts of a new account are held. What it holds
  * or flags enters the queue in the submitting transaction, keyed by the record's id.
  *
- * Cost per submission, in raw reads: the version counters (compiled rules and settings are cached
- * per version), the author's open sanctions, and for content in a space its settings; slow mode
- * and new accounts add one read each when they are on.
+ * Cost per submission: one raw statement (the version counters, by which compiled rules and settings
+ * are cached; the author's open sanctions; for content in a space its settings and the author's
+ * last post there), and one more when new accounts are held. The rules run in memory.
  */
 @Injectable()
 export class ModerationGate implements ContentGate {
   readonly name = 'moderation';
 
   constructor(
+    private readonly db: Database,
     private readonly clock: Clock,
     private readonly contents: Contents,
     private readonly config: ModerationConfig,
     private readonly rules: RulesService,
-    private readonly sanctions: SanctionsService,
     private readonly spaces: SpaceSettingsService,
     private readonly queue: QueueService,
     private readonly log: ModerationLog,
@@ -42,16 +52,19 @@ export class ModerationGate implements ContentGate {
     const isNew = input.contentId === null;
     const spaceId = input.spaceId ?? null;
 
-    const restriction = await this.sanctions.restrictionOf(input.authorId, now);
+    const state = await this.state(input.authorId, spaceId);
+    const restriction = state.sanctions
+      .filter((sanction) => restricts(sanction, now))
+      .sort((a, b) => (a.endsAt === null ? -1 : b.endsAt === null ? 1 : b.endsAt.getTime() - a.endsAt.getTime()))[0];
     if (restriction) {
       const what = restriction.kind === 'suspend' ? 'Your account is suspended' : 'You are silenced';
       const until = restriction.endsAt ? ` until ${when(restriction.endsAt)}` : '';
       return { action: 'reject', reason: `${what}${until}: ${restriction.reason}` };
     }
 
-    const space = spaceId ? await this.spaces.get(spaceId) : null;
-    if (isNew && space && space.slowModeSeconds > 0) {
-      const last = await this.spaces.lastPost(space.spaceId, input.authorId);
+    const space = state.space;
+    if (isNew && spaceId && space && space.slowModeSeconds > 0) {
+      const last = state.lastPost;
       const wait = last ? Math.ceil((last.getTime() + space.slowModeSeconds * 1000 - now.getTime()) / 1000) : 0;
       if (wait > 0) {
         return {
@@ -61,7 +74,7 @@ export class ModerationGate implements ContentGate {
       }
     }
 
-    const versions = await this.config.versions();
+    const versions = state.versions;
     const settings = await this.config.settings(versions.settings);
     const outcomes = await this.match([input.text, input.title ?? ''], settings.regexTimeoutMs, versions.rules);
     const at = now.getTime();
@@ -104,7 +117,8 @@ export class ModerationGate implements ContentGate {
     const censored = text !== input.text || title !== input.title;
 
     // Side effects in the submitting transaction: gone with it if the submission fails.
-    if (isNew && space && space.slowModeSeconds > 0) await this.spaces.recordPost(space.spaceId, input.authorId, now);
+    if (isNew && spaceId && space && space.slowModeSeconds > 0)
+      await this.spaces.recordPost(spaceId, input.authorId, now);
     const recordId = input.recordId ?? input.contentId;
     if (recordId) {
       const subject = { contentId: recordId, type: input.type, spaceId, authorId: input.authorId };
@@ -133,6 +147,48 @@ export class ModerationGate implements ContentGate {
     }
     if (hold) return { action: 'hold', reason: hold.reason };
     return censored ? { action: 'publish', text, title } : { action: 'publish' };
+  }
+
+  /**
+   * Everything the gate reads about a submission in one statement (one round trip to MySQL): the
+   * version counters, the author's open sanctions, and for content in a space its settings and
+   * when the author last posted there. The columns are text where types differ between the parts.
+   */
+  private async state(authorId: string, spaceId: string | null): Promise<GateState> {
+    const parts = [
+      "SELECT 'v' AS k, name AS a, version AS b, NULL AS c FROM moderation_state",
+      "SELECT 's' AS k, kind AS a, reason AS b, ends_at AS c FROM moderation_sanction WHERE user_id = ? AND ended_at IS NULL",
+    ];
+    const params: string[] = [authorId];
+    if (spaceId) {
+      parts.push(
+        "SELECT 'p' AS k, premoderated AS a, slow_mode_seconds AS b, NULL AS c FROM moderation_space WHERE space_id = ?",
+      );
+      parts.push(
+        "SELECT 'l' AS k, NULL AS a, NULL AS b, last_at AS c FROM moderation_pace WHERE space_id = ? AND user_id = ?",
+      );
+      params.push(spaceId, spaceId, authorId);
+    }
+    const rows = (await this.db.manager().query(parts.join(' UNION ALL '), params)) as Array<{
+      k: string;
+      a: string | number | null;
+      b: string | number | null;
+      c: string | Date | null;
+    }>;
+    const state: GateState = { versions: { rules: 0, settings: 0 }, sanctions: [], space: null, lastPost: null };
+    for (const row of rows) {
+      if (row.k === 'v' && (row.a === 'rules' || row.a === 'settings')) state.versions[row.a] = Number(row.b);
+      else if (row.k === 's')
+        state.sanctions.push({
+          kind: row.a as SanctionKind,
+          reason: String(row.b),
+          endsAt: readTime(row.c),
+          endedAt: null,
+        });
+      else if (row.k === 'p') state.space = { premoderated: Boolean(Number(row.a)), slowModeSeconds: Number(row.b) };
+      else if (row.k === 'l') state.lastPost = readTime(row.c);
+    }
+    return state;
   }
 
   /** The compiled rules over the texts; a rule set replaced meanwhile is fetched again. */

@@ -125,10 +125,21 @@ export class ModerationLog {
     const at = new Date(String(cursor.at));
     if (Number.isNaN(at.getTime()))
       throw new InvalidInput([{ field: 'cursor', message: 'is not a cursor this list gave out' }]);
-    return qb.andWhere('(l.at < :cursorAt OR (l.at = :cursorAt AND l.id < :cursorId))', {
+    // A range to seek to, then ties (see QueueService.listQuery).
+    return qb.andWhere('l.at <= :cursorAt AND (l.at < :cursorAt OR l.id < :cursorId)', {
       cursorAt: at,
       cursorId: String(cursor.id),
     });
+  }
+
+  /** The query of one page (exposed for the query-plan test). */
+  pageQuery(
+    scope: Scope,
+    filter: LogFilter,
+    limit: number,
+    cursor: LogCursor | null,
+  ): SelectQueryBuilder<ModerationLogEntry> {
+    return ModerationLog.after(this.query(scope, filter), cursor).limit(limit + 1);
   }
 
   /** Newest first, keyset-paginated on (at, id). */
@@ -138,9 +149,7 @@ export class ModerationLog {
     limit: number,
     cursor: LogCursor | null,
   ): Promise<{ rows: ModerationLogEntry[]; next: LogCursor | null }> {
-    const rows = await ModerationLog.after(this.query(scope, filter), cursor)
-      .limit(limit + 1)
-      .getMany();
+    const rows = await this.pageQuery(scope, filter, limit, cursor).getMany();
     const page = rows.slice(0, limit);
     const last = page[page.length - 1];
     return { rows: page, next: rows.length > limit && last ? { at: last.at.toISOString(), id: last.id } : null };

@@ -338,11 +338,15 @@ export class QueueService {
       const at = new Date(String(options.cursor.at));
       if (Number.isNaN(at.getTime()))
         throw new InvalidInput([{ field: 'cursor', message: 'is not a cursor this list gave out' }]);
-      // A row value is a range both engines seek to on the index (an OR made MySQL merge and sort).
-      qb.andWhere(ascending ? '(i.created_at, i.id) > (:at, :id)' : '(i.created_at, i.id) < (:at, :id)', {
-        at,
-        id: String(options.cursor.id),
-      });
+      // The first conjunct is a range both engines seek to on the index; the OR only sorts out ties.
+      // (An OR alone made MySQL merge indexes and sort; a row value `(created_at, id) > (…)` is not
+      // a range to MariaDB, which then walked the lane from its start.)
+      qb.andWhere(
+        ascending
+          ? 'i.created_at >= :at AND (i.created_at > :at OR i.id > :id)'
+          : 'i.created_at <= :at AND (i.created_at < :at OR i.id < :id)',
+        { at, id: String(options.cursor.id) },
+      );
     }
     const direction = ascending ? 'ASC' : 'DESC';
     return qb

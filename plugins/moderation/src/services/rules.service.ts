@@ -365,7 +365,7 @@ export class RulesService {
       const at = new Date(String(cursor.at));
       if (Number.isNaN(at.getTime()))
         throw new InvalidInput([{ field: 'cursor', message: 'is not a cursor this list gave out' }]);
-      qb.andWhere('(r.created_at, r.id) < (:at, :id)', { at, id: String(cursor.id) });
+      qb.andWhere('r.created_at <= :at AND (r.created_at < :at OR r.id < :id)', { at, id: String(cursor.id) });
     }
     const rows = await qb
       .orderBy('r.created_at', 'DESC')

@@ -279,7 +279,7 @@ export class SanctionsService {
       const at = new Date(String(cursor.at));
       if (Number.isNaN(at.getTime()))
         throw new InvalidInput([{ field: 'cursor', message: 'is not a cursor this list gave out' }]);
-      qb.andWhere('(s.created_at, s.id) < (:at, :id)', { at, id: String(cursor.id) });
+      qb.andWhere('s.created_at <= :at AND (s.created_at < :at OR s.id < :id)', { at, id: String(cursor.id) });
     }
     const rows = await qb
       .orderBy('s.created_at', 'DESC')
