@@ -369,6 +369,14 @@ describe('the moderation plugin alone', () => {
       await mod.http.post('/api/v1/moderation/rules').send({ pattern: 'x', match: 'word', action: 'hold' }).expect(201);
       const health = await intranet.http.get('/api/v1/health').expect(200);
       expect(health.body.plugins).toEqual([expect.objectContaining({ id: 'moderation', state: 'enabled' })]);
+      const openapi = await intranet.http.get('/api/docs-json').expect(200);
+      expect(Object.keys(openapi.body.paths)).toEqual(
+        expect.arrayContaining([
+          '/api/v1/moderation/reports',
+          '/api/v1/moderation/queue/{id}/decision',
+          '/api/v1/moderation/log.csv',
+        ]),
+      );
     } finally {
       await intranet.close();
     }

@@ -498,8 +498,9 @@ export class QueueService {
   async historyOf(authorId: string): Promise<AuthorHistory> {
     const statuses: ContentStatus[] = ['published', 'pending', 'hidden', 'deleted'];
     const content = {} as Record<ContentStatus, number>;
+    // Bounded: a prolific author's counts stop at HISTORY_COUNT_CAP (an index range each, not the table).
     for (const status of statuses)
-      content[status] = await this.contents.countByAuthor(authorId, { statuses: [status] });
+      content[status] = await this.contents.countByAuthor(authorId, { statuses: [status], upTo: HISTORY_COUNT_CAP });
     const grouped = (await this.db
       .repository(ModerationItem)
       .createQueryBuilder('i')

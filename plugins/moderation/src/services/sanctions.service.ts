@@ -19,7 +19,6 @@ import {
   SANCTION_KINDS,
   type SanctionKind,
 } from '../events';
-import { readTime } from './moderation-config.service';
 import { ModerationLog } from './moderation-log.service';
 import { ModerationScope } from './moderation-scope.service';
 import { ModerationNotifier } from './notifier.service';
@@ -191,29 +190,6 @@ export class SanctionsService {
       .repository(ModerationSanction)
       .findBy({ userId, kind: 'suspend', endedAt: IsNull(), id: Not(except) });
     return others.some((s) => restricts(s, now));
-  }
-
-  /** The silence or suspension restricting `userId` at `now` (the one ending last), or null. */
-  async restrictionOf(
-    userId: string,
-    now: Date,
-  ): Promise<Pick<ModerationSanction, 'kind' | 'reason' | 'endsAt' | 'endedAt'> | null> {
-    // A raw read: the gate asks on every post (see ModerationConfig on TypeORM's cost).
-    const rows = (await this.db
-      .manager()
-      .query('SELECT kind, reason, ends_at FROM moderation_sanction WHERE user_id = ? AND ended_at IS NULL', [
-        userId,
-      ])) as Array<{
-      kind: SanctionKind;
-      reason: string;
-      ends_at: string | Date | null;
-    }>;
-    const open = rows.map((r) => ({ kind: r.kind, reason: r.reason, endsAt: readTime(r.ends_at), endedAt: null }));
-    const active = open.filter((s) => restricts(s, now));
-    if (!active.length) return null;
-    return active.sort((a, b) =>
-      a.endsAt === null ? -1 : b.endsAt === null ? 1 : b.endsAt.getTime() - a.endsAt.getTime(),
-    )[0];
   }
 
   /** Closes every silence and suspension whose end date has passed; lifts suspensions. */

@@ -85,16 +85,6 @@ export class SpaceSettingsService {
     return this.get(space.id);
   }
 
-  /** When `userId` last posted in the space (slow mode), or null. */
-  async lastPost(spaceId: string, userId: string): Promise<Date | null> {
-    const [row] = (await this.db
-      .manager()
-      .query('SELECT last_at FROM moderation_pace WHERE space_id = ? AND user_id = ?', [spaceId, userId])) as Array<{
-      last_at: string | Date;
-    }>;
-    return row ? readTime(row.last_at) : null;
-  }
-
   async recordPost(spaceId: string, userId: string, at: Date): Promise<void> {
     const upsert =
       this.db.engine === 'sqlite'
