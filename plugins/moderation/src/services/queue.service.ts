@@ -19,6 +19,7 @@ import { ModerationReport } from '../entities/moderation-report.entity';
 import { ModerationSanction } from '../entities/moderation-sanction.entity';
 import { LANES, type DecisionAction, type Lane, type ReportReason } from '../events';
 import { moderationPermissions } from '../permissions';
+import { readTime, sqlTime } from './moderation-config.service';
 import { ModerationLog } from './moderation-log.service';
 import { ModerationScope, type Scope } from './moderation-scope.service';
 import { SanctionsService, type SanctionView } from './sanctions.service';
@@ -112,6 +113,43 @@ export const HISTORY_COUNT_CAP = 10_000;
 export const COUNT_CAP = 100;
 
 export const openKey = (lane: Lane, subject: string) => `${lane}:${subject}`;
+
+/** A queue row as the query builder's statement answers it (columns prefixed by the alias). */
+type RawItem = Record<string, string | number | Date | null>;
+
+/** A raw queue row as an item (dates read as both engines give them, flags as booleans). */
+function itemOf(r: RawItem): ModerationItem {
+  const text = (k: string) => (r[`i_${k}`] === null || r[`i_${k}`] === undefined ? null : String(r[`i_${k}`]));
+  const time = (k: string) => readTime(r[`i_${k}`] as string | Date | null);
+  return {
+    id: String(r.i_id),
+    lane: text('lane') as Lane,
+    status: text('status') as ItemStatus,
+    openKey: text('open_key'),
+    contentId: text('content_id'),
+    contentType: text('content_type'),
+    spaceId: text('space_id'),
+    authorId: String(r.i_author_id),
+    reason: text('reason'),
+    reportCount: Number(r.i_report_count),
+    autoHidden: Boolean(Number(r.i_auto_hidden)),
+    routeRole: text('route_role'),
+    ruleId: text('rule_id'),
+    claimedBy: text('claimed_by'),
+    claimedAt: time('claimed_at'),
+    excludedModeratorId: text('excluded_moderator_id'),
+    appealKey: text('appeal_key'),
+    appealOfItemId: text('appeal_of_item_id'),
+    sanctionId: text('sanction_id'),
+    appealText: text('appeal_text'),
+    decision: text('decision') as DecisionAction | null,
+    decisionReason: text('decision_reason'),
+    decidedBy: text('decided_by'),
+    decidedAt: time('decided_at'),
+    createdAt: time('created_at')!,
+    updatedAt: time('updated_at')!,
+  };
+}
 
 /** Whether an error is a unique-index violation (two people opening the same item at once). */
 function isDuplicate(error: unknown): boolean {
@@ -361,7 +399,10 @@ export class QueueService {
     scope: Scope,
     options: { lane?: Lane; spaceId?: string | null; status?: ItemStatus; limit: number; cursor: QueueCursor | null },
   ): Promise<{ rows: ModerationItem[]; next: QueueCursor | null }> {
-    const rows = await this.listQuery(user, scope, options).getMany();
+    // Built by the query builder, run as a plain statement: hydrating entities cost more than the read.
+    const [sql, parameters] = this.listQuery(user, scope, options).getQueryAndParameters();
+    const values = parameters.map((p: unknown) => (p instanceof Date ? sqlTime(this.db.engine, p) : p));
+    const rows = ((await this.db.manager().query(sql, values)) as RawItem[]).map(itemOf);
     const page = rows.slice(0, options.limit);
     const last = page[page.length - 1];
     return {
@@ -386,13 +427,31 @@ export class QueueService {
     const contentIds = items.map((i) => i.contentId).filter((id): id is string => id !== null);
     const records = await this.contents.getMany(contentIds);
     const urls = await this.contents.urlsOf(contentIds, records);
-    const reports = await this.db
-      .repository(ModerationReport)
-      .createQueryBuilder('r')
-      .where('r.item_id IN (:...ids)', { ids: items.map((i) => i.id) })
-      .orderBy('r.created_at', 'ASC')
-      .addOrderBy('r.id', 'ASC')
-      .getMany();
+    const itemIds = items.map((i) => i.id);
+    const reports = (
+      (await this.db
+        .manager()
+        .query(
+          `SELECT id, item_id, reporter_id, reason, note, rule_id, created_at FROM moderation_report WHERE item_id IN (${itemIds.map(() => '?').join(', ')}) ORDER BY created_at ASC, id ASC`,
+          itemIds,
+        )) as Array<{
+        id: string;
+        item_id: string;
+        reporter_id: string | null;
+        reason: ReportReason | 'rule';
+        note: string | null;
+        rule_id: string | null;
+        created_at: string | Date;
+      }>
+    ).map((r) => ({
+      id: r.id,
+      itemId: r.item_id,
+      reporterId: r.reporter_id,
+      reason: r.reason,
+      note: r.note,
+      ruleId: r.rule_id,
+      createdAt: readTime(r.created_at)!,
+    }));
     const sanctionIds = items.map((i) => i.sanctionId).filter((id): id is string => id !== null);
     const sanctionRows = sanctionIds.length
       ? await this.db.repository(ModerationSanction).findBy({ id: In(sanctionIds) })
@@ -403,7 +462,7 @@ export class QueueService {
         (id): id is string => !!id,
       ),
     );
-    const reportsOf = new Map<string, ModerationReport[]>();
+    const reportsOf = new Map<string, typeof reports>();
     for (const r of reports) (reportsOf.get(r.itemId) ?? reportsOf.set(r.itemId, []).get(r.itemId)!).push(r);
     return items.map((i) => {
       const record = i.contentId ? records.get(i.contentId) : undefined;
