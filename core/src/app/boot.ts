@@ -6,7 +6,7 @@ import fastifyStatic from '@fastify/static';
 import { Logger, type LogLevel, type Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { METADATA, type Clock, type EventHandlerMetadata, type JobDefinition, type PluginContext, type PluginDefinition } from '@plein/sdk';
+import { InvalidInput, METADATA, type Clock, type EventHandlerMetadata, type JobDefinition, type PluginContext, type PluginDefinition } from '@plein/sdk';
 import { DataSource } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { SystemClock } from '../clock';
@@ -50,6 +50,33 @@ import type { I18n } from '../i18n/i18n';
 import { buildAppModule, coreControllers, type CoreServices } from './app-module';
 
 const MAX_JSON_DEPTH = 64;
+
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+/**
+ * The path (`a.b[2]`) of the first string in `value`, key or value, that holds half of a UTF-16
+ * surrogate pair: JSON can spell one (`"\ud800"`) though it is no text, and no database column
+ * stores it faithfully (MySQL refuses it; SQLite keeps bytes no reader can decode).
+ */
+export function loneSurrogatePath(value: unknown, path = ''): string | null {
+  if (typeof value === 'string') return LONE_SURROGATE.test(value) ? path || '(body)' : null;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const found = loneSurrogatePath(value[i], `${path}[${i}]`);
+      if (found) return found;
+    }
+    return null;
+  }
+  if (value && typeof value === 'object') {
+    for (const [key, item] of Object.entries(value)) {
+      const at = path ? `${path}.${key}` : key;
+      if (LONE_SURROGATE.test(key)) return at;
+      const found = loneSurrogatePath(item, at);
+      if (found) return found;
+    }
+  }
+  return null;
+}
 
 /** How deeply a JSON text nests arrays and objects (strings skipped), in one linear scan. */
 export function jsonDepth(text: string): number {
@@ -312,7 +339,13 @@ export async function bootPlein(options: BootOptions): Promise<RunningPlein> {
     if (body === '' || body === undefined) return done(null, undefined);
     // Deeply nested JSON overflows the stack of validation further on: refuse it here.
     if (jsonDepth(body as string) > MAX_JSON_DEPTH) return done(Object.assign(new Error(`Body nests deeper than ${MAX_JSON_DEPTH} levels`), { statusCode: 400 }), undefined);
-    json(request, body as string, done);
+    // A surrogate can only arrive spelled as an escape; only then is the parsed body walked.
+    if (!/\\u[dD][89a-fA-F]/.test(body as string)) return json(request, body as string, done);
+    json(request, body as string, (error, parsed) => {
+      const field = error ? null : loneSurrogatePath(parsed);
+      if (field) return done(new InvalidInput([{ field, message: 'must be text: it holds half of a UTF-16 surrogate pair (\\uD800–\\uDFFF alone)' }]), undefined);
+      done(error, parsed);
+    });
   });
   await app.register(fastifyStatic, { root: join(core.views.themeDir, 'public'), prefix: '/assets/theme/', decorateReply: false });
   for (const plugin of installed) {

@@ -99,7 +99,7 @@ describe('microblog posts', () => {
     ['a NUL', { body: 'a\u0000b' }, 'body', 'control characters'],
     ['an escape sequence', { body: 'red \u001b[31m' }, 'body', 'control characters'],
     ['a C1 control', { body: 'x\u0085y' }, 'body', 'control characters'],
-    ['a lone surrogate', { body: 'half \ud83d of an emoji' }, 'body', 'broken character'],
+    ['a lone surrogate', { body: 'half \ud83d of an emoji' }, 'body', 'surrogate pair'], // refused by core's JSON reading, before the plugin
     ['a replacement character', { body: 'bad \ufffd byte' }, 'body', 'broken character'],
     ['a number', { body: 42 }, 'body', 'string'],
     ['an unknown kind', { body: 'x', kind: 'poll' }, 'kind', 'kind'],
