@@ -58,22 +58,6 @@ function excerptOf(text: string): string {
 const visibilityJoins = new WeakMap<object, number>();
 
 /** The columns of a content record (not its search text, which can be long and no reader needs). */
-const RECORD_COLUMNS = {
-  id: true,
-  type: true,
-  pluginId: true,
-  spaceId: true,
-  authorId: true,
-  status: true,
-  title: true,
-  excerpt: true,
-  statusReason: true,
-  createdAt: true,
-  updatedAt: true,
-  editedAt: true,
-} as const;
-
-/** RECORD_COLUMNS in SQL, for reads written as SQL. */
 const RECORD_SQL_COLUMNS =
   'id, type, plugin_id, space_id, author_id, status, title, excerpt, status_reason, created_at, updated_at, edited_at';
 
@@ -304,7 +288,7 @@ export class ContentsService {
   }
 
   async get(contentId: string): Promise<ContentRecord | null> {
-    return this.db.repository(ContentRow).findOne({ select: RECORD_COLUMNS, where: { id: contentId } });
+    return (await this.getMany([contentId])).get(contentId) ?? null;
   }
 
   private fromSql(r: RecordSqlRow): ContentRecord {
@@ -333,7 +317,7 @@ export class ContentsService {
   }
 
   /** Whether `user` may read this one item (an author always sees their own held, hidden or deleted item). */
-  async canSee(user: { id: string } | null, row: ContentRow): Promise<boolean> {
+  async canSee(user: { id: string } | null, row: Pick<ContentRecord, 'spaceId' | 'status' | 'authorId'>): Promise<boolean> {
     const admin = user ? await this.isSiteAdmin(user.id) : false;
     if (row.spaceId && !admin) {
       const space = await this.db.repository(SpaceRow).findOneBy({ id: row.spaceId });
@@ -349,9 +333,9 @@ export class ContentsService {
   }
 
   async getVisible(user: { id: string } | null, contentId: string): Promise<ContentRecord> {
-    const row = await this.db.repository(ContentRow).findOne({ select: RECORD_COLUMNS, where: { id: contentId } });
-    if (!row || !(await this.canSee(user, row))) throw new NotFoundException();
-    return toRecord(row);
+    const record = await this.get(contentId);
+    if (!record || !(await this.canSee(user, record))) throw new NotFoundException();
+    return record;
   }
 
   async visibleTo(user: { id: string } | null): Promise<ContentVisibility> {
