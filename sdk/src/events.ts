@@ -74,6 +74,19 @@ export abstract class EventBus {
    * ```
    */
   abstract publish<Payload>(event: EventDefinition<Payload>, payload: Payload): Promise<void>;
+
+  /**
+   * Whether a plugin that is installed and enabled right now handles `event` (sync or durable).
+   * A plugin that offers an action through another plugin's extension point asks this to show the
+   * action only when someone will act on it: the answer follows enabling and disabling at run time.
+   *
+   * @example
+   * ```ts
+   * import { wikiPromotionRequested } from '@plein/plugin-wiki';
+   * if (!this.events.hasHandlers(wikiPromotionRequested)) throw new NotFoundException('The wiki is not enabled');
+   * ```
+   */
+  abstract hasHandlers(event: EventDefinition<any>): boolean;
 }
 
 /**

@@ -49,11 +49,20 @@ export class EventBusService {
 
   forPlugin(pluginId: string): EventBus {
     const publish = <P>(event: EventDefinition<P>, payload: P) => this.publish(pluginId, event, payload);
+    const hasHandlers = (event: EventDefinition<any>) => this.hasHandlers(event.name);
     return new (class extends EventBus {
       publish<P>(event: EventDefinition<P>, payload: P): Promise<void> {
         return publish(event, payload);
       }
+      hasHandlers(event: EventDefinition<any>): boolean {
+        return hasHandlers(event);
+      }
     })();
+  }
+
+  /** Whether an active (installed, booted, enabled) plugin handles the event named `eventName`. */
+  hasHandlers(eventName: string): boolean {
+    return (this.handlers.get(eventName) ?? []).some((h) => this.isActive(h.pluginId));
   }
 
   async publish<P>(publisher: string, definition: EventDefinition<P>, payload: P): Promise<void> {

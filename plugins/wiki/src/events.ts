@@ -54,8 +54,13 @@ export interface WikiPromotionOrigin {
   pluginId: string;
   /** The content promoted, e.g. a forum topic's content id. */
   contentId?: string | null;
-  /** A link back to it, e.g. `/forum/topics/42`. */
+  /**
+   * A link back to it, a path on this intranet, e.g. `/forum/t/42`. The page shows it under
+   * "Promoted from" (anything but a path starting with one `/` is not shown).
+   */
   url?: string | null;
+  /** The text of that link, e.g. the topic's title (at most 200 characters are kept). */
+  title?: string | null;
 }
 
 /**
@@ -77,6 +82,26 @@ export interface WikiPromotionRequest {
 
 export const wikiPromotionRequested = defineEvent<WikiPromotionRequest>('wiki.promotion.requested', {
   description: 'Another plugin asks the wiki to make a page from its content',
+});
+
+/**
+ * The wiki did not make the page a promotion asked for: the requester may not create pages there,
+ * a gate rejected the text, the title or body is not acceptable, or the user is gone. `origin` is
+ * the request's, so the requesting plugin can offer the action again.
+ */
+export interface WikiPromotionRefusal {
+  requestedBy: string;
+  origin: WikiPromotionOrigin;
+  /** The HTTP status the same request would have answered (403, 404, 409, 422). */
+  status: number;
+  /** Why, in English (the problem's `detail`). */
+  reason: string;
+  /** Field problems, when the refusal was about the title or body. */
+  errors?: Array<{ field: string; message: string }>;
+}
+
+export const wikiPromotionRefused = defineEvent<WikiPromotionRefusal>('wiki.promotion.refused', {
+  description: 'The wiki refused to make a page a promotion asked for',
 });
 
 /** Re-renders pages whose `[[links]]` pointed at a title that now exists (or exists no more). */

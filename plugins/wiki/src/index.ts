@@ -9,8 +9,10 @@ export {
   wikiPageDeleted,
   wikiPageRestored,
   wikiPromotionRequested,
+  wikiPromotionRefused,
   type WikiPageEventPayload,
   type WikiPromotionRequest,
   type WikiPromotionOrigin,
+  type WikiPromotionRefusal,
 } from './events';
 export { wikiPermissions } from './permissions';

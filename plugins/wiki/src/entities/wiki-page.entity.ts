@@ -46,4 +46,12 @@ export class WikiPage {
   @Column({ name: 'deleted_with', type: 'varchar', length: 36, nullable: true }) deletedWith: string | null;
   /** The `wiki.promotion.requested` event that created this page (idempotency of the handler). */
   @Column({ name: 'origin_event_id', type: 'varchar', length: 36, nullable: true }) originEventId: string | null;
+  /** A promoted page: the plugin it came from (`forum`, `microblog`), null for pages written here. */
+  @Column({ name: 'origin_plugin', type: 'varchar', length: 50, nullable: true }) originPlugin: string | null;
+  /** A promoted page: the content it was made from. */
+  @Column({ name: 'origin_content_id', type: 'varchar', length: 36, nullable: true }) originContentId: string | null;
+  /** A promoted page: the path of the source on this intranet (`/forum/t/…`), shown as a link back. */
+  @Column({ name: 'origin_url', type: 'varchar', length: 500, nullable: true }) originUrl: string | null;
+  /** A promoted page: the text of the link back (the topic's title, the question's first words). */
+  @Column({ name: 'origin_title', type: 'varchar', length: 200, nullable: true }) originTitle: string | null;
 }

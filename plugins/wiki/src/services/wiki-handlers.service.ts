@@ -2,6 +2,7 @@ import { HttpException, Injectable, Logger } from '@nestjs/common';
 import {
   contentEvents,
   Database,
+  EventBus,
   OnEvent,
   ProcessJob,
   Users,
@@ -9,7 +10,7 @@ import {
   type DeliveredEvent,
 } from '@plein/sdk';
 import { WikiPage } from '../entities/wiki-page.entity';
-import { refreshWikiLinks, wikiPromotionRequested, type WikiPromotionRequest } from '../events';
+import { refreshWikiLinks, wikiPromotionRefused, wikiPromotionRequested, type WikiPromotionRequest } from '../events';
 import { WikiPagesService } from './wiki-pages.service';
 
 /** The wiki's event handlers and job processors. */
@@ -21,13 +22,14 @@ export class WikiHandlersService {
     private readonly db: Database,
     private readonly users: Users,
     private readonly pages: WikiPagesService,
+    private readonly events: EventBus,
   ) {}
 
   /**
    * "Promote to wiki": another plugin asked for a page. Durable, so it happens once per event id
    * even when the delivery is retried; the requester's permissions and the gates apply as if they
    * had created the page themselves. A refusal (no permission, a gate's rejection, a bad title) is
-   * logged and not retried.
+   * logged, not retried, and announced as `wiki.promotion.refused` so the requester can try again.
    */
   @OnEvent(wikiPromotionRequested, { durable: true })
   async promote(event: DeliveredEvent<WikiPromotionRequest>): Promise<void> {
@@ -36,6 +38,7 @@ export class WikiHandlersService {
     const requester = await this.users.findById(request.requestedBy);
     if (!requester) {
       this.logger.warn(`promotion ${event.id} from '${event.publisher}': no user '${request.requestedBy}'`);
+      await this.refuse(request, 404, `No user '${request.requestedBy}'`);
       return;
     }
     try {
@@ -55,7 +58,26 @@ export class WikiHandlersService {
       this.logger.warn(
         `promotion ${event.id} from '${event.publisher}' refused: ${JSON.stringify(error.getResponse())}`,
       );
+      const problem = error.getResponse() as { detail?: unknown; errors?: unknown } | string;
+      const detail = typeof problem === 'object' && typeof problem.detail === 'string' ? problem.detail : error.message;
+      const errors = typeof problem === 'object' && Array.isArray(problem.errors) ? problem.errors : undefined;
+      await this.refuse(request, error.getStatus(), detail, errors);
     }
+  }
+
+  private async refuse(
+    request: WikiPromotionRequest,
+    status: number,
+    reason: string,
+    errors?: Array<{ field: string; message: string }>,
+  ): Promise<void> {
+    await this.events.publish(wikiPromotionRefused, {
+      requestedBy: request.requestedBy,
+      origin: request.origin,
+      status,
+      reason,
+      ...(errors ? { errors } : {}),
+    });
   }
 
   /** A moderator approved a held page or edit: readers now see its newest revision. */

@@ -1,6 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable, NotFoundException } from '@nestjs/common';
-import { Audit, Clock, Conflict, Contents, Database, EventBus, Jobs, Settings, type ContentStatus } from '@plein/sdk';
+import {
+  Audit,
+  Clock,
+  Conflict,
+  Contents,
+  Database,
+  EventBus,
+  Jobs,
+  Settings,
+  Users,
+  extractMentions,
+  type ContentStatus,
+} from '@plein/sdk';
 import { In, IsNull, QueryFailedError } from 'typeorm';
 import { WikiAlias } from '../entities/wiki-alias.entity';
 import { WikiLink } from '../entities/wiki-link.entity';
@@ -34,6 +46,7 @@ import {
   titleKey,
   WIKI_MESSAGES,
 } from './wiki-names';
+import { WikiMentionsService } from './wiki-mentions.service';
 import { WikiRenderService, type RenderedPage } from './wiki-render.service';
 import { WikiWatchService } from './wiki-watch.service';
 
@@ -66,6 +79,26 @@ const isDuplicate = (error: unknown) =>
     `${(error as { code?: string }).code ?? ''} ${error.message}`,
   );
 
+/** The origin of a promoted page as stored: a link back only when it is a path on this intranet. */
+function originColumns(origin: WikiPromotionOrigin | undefined) {
+  if (!origin) return { originPlugin: null, originContentId: null, originUrl: null, originTitle: null };
+  // eslint-disable-next-line no-control-regex -- control characters are what is taken out of the title
+  const control = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g;
+  const url = typeof origin.url === 'string' ? origin.url : '';
+  const local = url.length <= 500 && /^\/(?![/\\])[^\s\\]*$/.test(url);
+  const title =
+    typeof origin.title === 'string'
+      ? [...origin.title.replace(control, ' ').trim()].slice(0, 200).join('')
+      : '';
+  const contentId = typeof origin.contentId === 'string' && origin.contentId.length <= 36 ? origin.contentId : null;
+  return {
+    originPlugin: String(origin.pluginId ?? '').slice(0, 50) || null,
+    originContentId: contentId,
+    originUrl: local ? url : null,
+    originTitle: title || null,
+  };
+}
+
 /**
  * Writing pages: create, save (one revision per save, no lost updates), move, delete and restore.
  * Every write goes through the content contract (gates on create and edit, status changes through
@@ -84,6 +117,8 @@ export class WikiPagesService {
     private readonly access: WikiAccessService,
     private readonly renderer: WikiRenderService,
     private readonly watches: WikiWatchService,
+    private readonly mentions: WikiMentionsService,
+    private readonly users: Users,
     private readonly audit: Audit,
   ) {}
 
@@ -154,6 +189,7 @@ export class WikiPagesService {
           deletedAt: null,
           deletedWith: null,
           originEventId: origin.eventId ?? null,
+          ...originColumns(origin.origin),
         };
         await this.db.repository(WikiPage).insert(page);
         await this.insertRevision(page, rendered, summary, null);
@@ -176,6 +212,8 @@ export class WikiPagesService {
           parentId: page.parentId,
           origin: origin.origin ?? null,
         });
+        if (submitted.record.status === 'published')
+          await this.mentions.notifyAdded(page, url, rendered.mentions, null, viewer);
         await this.refreshLinksTo(spaceKeyFinal, [page.titleKey]);
         return page;
       });
@@ -317,7 +355,11 @@ export class WikiPagesService {
           summary,
           status,
         });
-        if (status === 'published') await this.watches.notifyChange(saved, viewer, input.baseRevision);
+        if (status === 'published') {
+          const before = await this.mentions.previouslyPublishedBody(page);
+          const told = await this.mentions.notifyAdded(saved, url, rendered.mentions, before, viewer);
+          await this.watches.notifyChange(saved, viewer, input.baseRevision, told);
+        }
         return saved;
       });
     } catch (error) {
@@ -564,10 +606,17 @@ export class WikiPagesService {
   async published(contentId: string, status: ContentStatus): Promise<void> {
     // The event may arrive after a later edit was held again: only a page published now counts.
     if (status !== 'published' || (await this.contents.get(contentId))?.status !== 'published') return;
-    const page = await this.db
-      .repository(WikiPage)
-      .findOne({ select: { id: true, revision: true }, where: { contentId } });
-    if (page) await this.db.repository(WikiPage).update({ id: page.id }, { publishedRevision: page.revision });
+    const page = await this.db.repository(WikiPage).findOneBy({ contentId });
+    if (!page || page.publishedRevision === page.revision) return;
+    const before = await this.mentions.previouslyPublishedBody(page);
+    await this.db.repository(WikiPage).update({ id: page.id }, { publishedRevision: page.revision });
+    // The approved text is news to the people it newly mentions (told in the words of its writer).
+    const [writer, mentioned] = await Promise.all([
+      this.users.findById(page.editorId),
+      this.renderer.people(extractMentions(page.body)),
+    ]);
+    const url = pageUrl(await this.renderer.spaceSlug(page.spaceKey), page.path);
+    await this.mentions.notifyAdded(page, url, [...mentioned.values()], before, writer ?? { id: page.editorId });
   }
 
   // ----- links

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Database, renderMarkdown, Spaces } from '@plein/sdk';
+import { Database, renderMarkdown, Spaces, Users, type UserRef } from '@plein/sdk';
 import { In, IsNull } from 'typeorm';
 import { WikiAlias } from '../entities/wiki-alias.entity';
 import { ORG_SPACE_KEY, WikiPage } from '../entities/wiki-page.entity';
@@ -12,19 +12,29 @@ export interface RenderedPage {
   headings: Array<{ level: number; text: string; id: string }>;
   /** Each distinct `[[link]]` target, folded, with the page it resolved to (null: missing). */
   links: Array<{ key: string; pageId: string | null }>;
+  /** The people `@mentioned` who exist, in order of first mention. */
+  mentions: UserRef[];
 }
+
+/** Most distinct `@handles` of one page that are looked up (and linked, and notified). */
+export const MAX_MENTIONS = 50;
+
+/** Where a mention links: the person's profile. */
+export const profileUrl = (handle: string) => `/users/${encodeURIComponent(handle)}`;
 
 /**
  * Renders page bodies through the SDK's renderMarkdown (CommonMark, raw HTML off, sanitised) and
  * resolves `[[Page title]]` links within the page's space: a live page with that title (or a
  * former title, or a path written `[[handbook/onboarding]]`) links to its path; anything else
  * links to the create form with the title filled in, and carries the class `missing`.
+ * `@handle` of someone who exists links to their profile; an unknown handle stays text.
  */
 @Injectable()
 export class WikiRenderService {
   constructor(
     private readonly db: Database,
     private readonly spaces: Spaces,
+    private readonly users: Users,
   ) {}
 
   /** The slug of the space a page lives in (null for organisation-wide pages). */
@@ -34,11 +44,21 @@ export class WikiRenderService {
   }
 
   async render(spaceKey: string, body: string): Promise<RenderedPage> {
-    // First pass only collects the link targets; the resolver of the second pass is synchronous.
-    const targets = renderMarkdown(body, { wikiLink: () => ({ href: '#', exists: true }), anchors: false }).wikiLinks;
+    // The first pass only collects link targets and handles; the resolvers of the second are synchronous.
+    const first = renderMarkdown(body, {
+      wikiLink: () => ({ href: '#', exists: true }),
+      mention: () => '#',
+      anchors: false,
+    });
+    const targets = first.wikiLinks;
     const resolved = await this.resolve(spaceKey, targets);
     const slug = await this.spaceSlug(spaceKey);
+    const known = await this.people(first.mentions);
     const rendered = renderMarkdown(body, {
+      mention: (handle) => {
+        const user = known.get(handle);
+        return user ? profileUrl(user.handle) : null;
+      },
       wikiLink: (target) => {
         const page = resolved.get(titleKey(target));
         if (page) return { href: pageUrl(slug, page.path), exists: true };
@@ -49,7 +69,22 @@ export class WikiRenderService {
       },
     });
     const links = [...new Set(targets.map(titleKey))].map((key) => ({ key, pageId: resolved.get(key)?.id ?? null }));
-    return { html: rendered.html, headings: rendered.headings, links };
+    return {
+      html: rendered.html,
+      headings: rendered.headings,
+      links,
+      mentions: rendered.mentions.map((h) => known.get(h)).filter((u): u is UserRef => Boolean(u)),
+    };
+  }
+
+  /** The people with these handles (lower case) who exist, by handle; the first {@link MAX_MENTIONS} are looked up. */
+  async people(handles: readonly string[]): Promise<Map<string, UserRef>> {
+    const known = new Map<string, UserRef>();
+    for (const handle of handles.slice(0, MAX_MENTIONS)) {
+      const user = await this.users.findByHandle(handle);
+      if (user) known.set(handle, user);
+    }
+    return known;
   }
 
   /** Link targets (as written) → the live page each names, in three queries at most. */

@@ -38,6 +38,11 @@ export interface WikiPageView {
   updatedAt: string;
   children?: PageSummary[];
   watching?: WatchMode | null;
+  /**
+   * Where a promoted page came from (`wiki.promotion.requested`): the plugin, its content, and the
+   * link back (`url` null when the request named none on this intranet). Null for pages written here.
+   */
+  origin: { pluginId: string; contentId: string | null; url: string | null; title: string | null } | null;
 }
 
 /** What the viewer may do with a page (for buttons on the pages). */
@@ -113,6 +118,14 @@ export class WikiViewService {
       deleted: page.deletedAt !== null,
       createdAt: page.createdAt.toISOString(),
       updatedAt: shown.updatedAt.toISOString(),
+      origin: page.originPlugin
+        ? {
+            pluginId: page.originPlugin,
+            contentId: page.originContentId,
+            url: page.originUrl,
+            title: page.originTitle,
+          }
+        : null,
     };
     if (options.children) view.children = await this.listing.children(viewer, page, spaceSlug);
     if (options.watching) view.watching = await this.watches.mode(viewer?.id, page.id);

@@ -68,13 +68,17 @@ export class WikiWatchService {
     return users;
   }
 
-  /** Tells the watchers (but not the editor) that a page changed, with a link to the diff. */
+  /**
+   * Tells the watchers (but not the editor, nor those in `except`: the same save mentioned them and
+   * they were told so) that a page changed, with a link to the diff.
+   */
   async notifyChange(
     page: WikiPage,
     editor: { id: string; displayName?: string },
     previousRevision: number,
+    except: ReadonlySet<string> = new Set(),
   ): Promise<void> {
-    const recipients = (await this.watchersOf(page)).filter((u) => u !== editor.id);
+    const recipients = (await this.watchersOf(page)).filter((u) => u !== editor.id && !except.has(u));
     if (!recipients.length) return;
     await this.notifications.notify(recipients, {
       kind: PAGE_CHANGED,
