@@ -105,6 +105,8 @@ const MATRIX: Record<string, Row> = {
   'POST /api/v1/notifications/read': SIGNED_IN,
   'GET /api/v1/notifications/preferences': SIGNED_IN,
   'PUT /api/v1/notifications/preferences': SIGNED_IN,
+  'GET /api/v1/notifications/digest': SIGNED_IN,
+  'PUT /api/v1/notifications/digest': SIGNED_IN,
   'GET /api/v1/plugins': ADMIN,
   'POST /api/v1/plugins/:id/enable': ADMIN,
   'POST /api/v1/plugins/:id/disable': ADMIN,

@@ -15,6 +15,8 @@ import { ActivityService } from '../activity/activity.service';
 import { HomeActivity } from '../activity/activity-view';
 import { SearchController } from '../search/search.controller';
 import { SearchService } from '../search/search.service';
+import { DigestController } from '../digests/digest.controller';
+import { DigestService } from '../digests/digest.service';
 import { NotificationsController } from '../notifications/notifications.controller';
 import { NotificationsService } from '../notifications/notifications.service';
 import { PermissionsController } from '../permissions/permissions.controller';
@@ -66,6 +68,7 @@ export interface CoreServices {
   passwordReset: PasswordResetService;
   activity: ActivityService;
   search: SearchService;
+  digests: DigestService;
 }
 
 /** Controllers core mounts itself. */
@@ -79,6 +82,7 @@ export const coreControllers: Type[] = [
   SpacesController,
   PermissionsController,
   NotificationsController,
+  DigestController,
   PasswordResetController,
   ActivityController,
   SearchController,
@@ -147,6 +151,7 @@ export function buildAppModule(core: CoreServices, plugins: InstalledPlugin[]): 
     { provide: PasswordResetService, useValue: core.passwordReset },
     { provide: ActivityService, useValue: core.activity },
     { provide: SearchService, useValue: core.search },
+    { provide: DigestService, useValue: core.digests },
     HomeActivity,
     { provide: I18n, useValue: core.views.i18n },
     // One page-context builder for the page interceptor and the error pages.

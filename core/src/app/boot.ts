@@ -41,6 +41,11 @@ import { ContentItems } from '../activity/content-items';
 import { searchPermissions } from '../search/search-permissions';
 import { SearchIndexer } from '../search/search-indexer';
 import { SearchService } from '../search/search.service';
+import { DigestCollector } from '../digests/digest-content';
+import { planDigestsJob, PLAN_DIGESTS_PATTERN, registerDigestJobs } from '../digests/digest-jobs';
+import { DigestMail } from '../digests/digest-mail';
+import { DigestService } from '../digests/digest.service';
+import { MailTemplates } from '../digests/mail-templates';
 import { MailService } from '../notifications/mail.service';
 import { NotificationsService } from '../notifications/notifications.service';
 import { SpacesService } from '../spaces/spaces.service';
@@ -243,6 +248,9 @@ export async function bootPlein(options: BootOptions): Promise<RunningPlein> {
   const pluginLocales = new Map(booting.filter((p) => p.definition.locales).map((p) => [p.definition.id, resolve(p.root, p.definition.locales!)]));
   const views = new ViewEngine(findTheme(config.theme, config.root), pluginViews, { locales: pluginLocales, isActive: registry.isActive });
   i18nForMail = views.i18n;
+  const digestMail = new DigestMail(new MailTemplates(views), views.i18n, () => config.publicUrl);
+  const digests = new DigestService(db, clock, jobs, users, new DigestCollector(db, activity, contentItems, contents, permissions), digestMail);
+  registerDigestJobs(jobs, digests);
   const auth = new AuthService(db, clock, users, throttle, audit, config.secret);
   const core: CoreServices = {
     config,
@@ -264,6 +272,7 @@ export async function bootPlein(options: BootOptions): Promise<RunningPlein> {
     pageCache: new AnonymousPageCache(),
     activity,
     search,
+    digests,
   };
   // Whatever this instance publishes may change a cached page: start afresh.
   events.observers.push(() => core.pageCache.clear());
@@ -370,6 +379,7 @@ export async function bootPlein(options: BootOptions): Promise<RunningPlein> {
   let sweeper: NodeJS.Timeout | null = null;
   if (jobsMode === 'auto' && config.runWorkers) {
     await jobs.forPlugin('core').schedule(cleanupJob, {}, { pattern: '17 * * * *' });
+    await jobs.forPlugin('core').schedule(planDigestsJob, {}, { pattern: PLAN_DIGESTS_PATTERN });
     await jobs.startWorkers();
     if (backend.kind === 'bullmq') {
       // A producer killed between commit and enqueue leaves an outbox row pending: re-enqueue it.

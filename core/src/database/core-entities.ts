@@ -1,6 +1,7 @@
 import { AuditRow } from '../audit/audit.entity';
 import { PasswordResetRow, SessionRow, ThrottleRow } from '../auth/auth.entities';
 import { ContentRow } from '../content/content.entity';
+import { DigestRow } from '../digests/digest.entity';
 import { OutboxRow } from '../events/outbox.entity';
 import { JobRow, JobScheduleRow } from '../jobs/job.entity';
 import { NotificationPrefRow, NotificationRow } from '../notifications/notification.entities';
@@ -30,4 +31,5 @@ export const coreEntities = [
   ContentRow,
   NotificationRow,
   NotificationPrefRow,
+  DigestRow,
 ];

@@ -1,5 +1,7 @@
 import { Body, Controller, Get, Inject, Post, Query } from '@nestjs/common';
 import { CurrentUser, decodeCursor, encodeCursor, Render, RequirePermission, type PageData, type PageRedirect, type SignedInUser } from '@plein/sdk';
+import { DIGEST_FREQUENCIES, isDigestFrequency, type DigestFrequency } from '../digests/digest-schedule';
+import { DigestService } from '../digests/digest.service';
 import { I18n } from '../i18n/i18n';
 import { NotificationsService, type Channel } from '../notifications/notifications.service';
 import { corePermissions } from '../permissions/core-permissions';
@@ -10,12 +12,13 @@ import { emptyForm, flashRedirect, formInput, formWithErrors, invalid, PageLocal
 const PAGE_SIZE = 25;
 const CHANNELS: Channel[] = ['off', 'in-app', 'email'];
 
-/** `/notifications` (mine, newest first; mark read) and `/notifications/settings` (a channel per kind). */
+/** `/notifications` (mine, newest first; mark read) and `/notifications/settings` (a channel per kind, and the e-mail digest). */
 @Controller('notifications')
 export class NotificationsPage {
   constructor(
     @Inject(NotificationsService) private readonly notifications: NotificationsService,
     @Inject(I18n) private readonly i18n: I18n,
+    @Inject(DigestService) private readonly digests: DigestService,
   ) {}
 
   @Get()
@@ -74,16 +77,21 @@ export class NotificationsPage {
       if (typeof value === 'string' && (CHANNELS as string[]).includes(value)) chosen.set(kind.kind, value as Channel);
       else problems.push({ field: kind.kind, key: 'core.validation.isIn', params: { constraint1: CHANNELS.join(', ') } });
     }
+    const digest = input.digest;
+    if (digest !== undefined && !isDigestFrequency(digest)) problems.push({ field: 'digest', key: 'core.validation.isIn', params: { constraint1: DIGEST_FREQUENCIES.join(', ') } });
     if (problems.length) {
       const form = formWithErrors(this.i18n, locale, body, problems);
       return invalid(await this.settingsPage(user, locale, form), form);
     }
     for (const [kind, channel] of chosen) await this.notifications.setChannel(user.id, kind, channel);
+    if (digest !== undefined) await this.digests.choose(user.id, digest as DigestFrequency);
     return flashRedirect('/notifications/settings', 'success', 'core.notifications.settingsSaved');
   }
 
   private async settingsPage(user: SignedInUser, locale: string, form?: FormState): Promise<PageData> {
     const channels = await this.notifications.channels(user.id);
+    const digest = await this.digests.preference(user.id);
+    const digestChoice = (form?.values.digest as string | undefined) ?? digest.frequency;
     return {
       title: this.i18n.t(locale, 'core.notifications.settingsTitle'),
       form: form ?? emptyForm(),
@@ -98,6 +106,11 @@ export class NotificationsPage {
           channels: CHANNELS.map((c) => ({ value: c, label: this.i18n.t(locale, `core.notifications.channel.${c}`), checked: c === current })),
         };
       }),
+      digest: {
+        errors: form?.errors.digest ?? [],
+        nextAt: digest.nextAt,
+        choices: DIGEST_FREQUENCIES.map((f) => ({ value: f, label: this.i18n.t(locale, `core.digest.frequency.${f}`), checked: f === digestChoice })),
+      },
     };
   }
 }

@@ -2,6 +2,7 @@ import type { MigrationClass } from '@plein/sdk';
 import { CoreInit1730000000000 } from './1730000000000-core-init';
 import { Identity1731000000000 } from './1731000000000-identity';
 import { ActivitySearch1732000000000 } from './1732000000000-activity-search';
+import { Digests1733500000000 } from './1733500000000-digests';
 
 /** Core's migrations, in order. */
-export const coreMigrations: MigrationClass[] = [CoreInit1730000000000, Identity1731000000000, ActivitySearch1732000000000];
+export const coreMigrations: MigrationClass[] = [CoreInit1730000000000, Identity1731000000000, ActivitySearch1732000000000, Digests1733500000000];
