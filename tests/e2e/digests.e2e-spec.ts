@@ -79,10 +79,11 @@ describe('e-mail digests', () => {
   let bea: TestUser; // writes; never chose (the default: weekly)
   let cas: TestUser; // weekly, chosen through the API
   let eve: TestUser; // daily, then suspended
+  let noor: TestUser; // daily, reads Dutch
   let team: { id: string; slug: string };
   let board: { id: string; slug: string };
 
-  const digestsTo = (who: TestUser) => allMail(intranet.dataDir).filter((m) => m.to.includes(who.user.email) && /digest/i.test(m.subject));
+  const digestsTo = (who: TestUser) => allMail(intranet.dataDir).filter((m) => m.to.includes(who.user.email) && /digest|overzicht/i.test(m.subject));
   const at = (iso: string) => intranet.clock.set(new Date(iso));
   /** The planner's run, as the hourly schedule would start it: through the queue. */
   const planDigests = async () => {
@@ -100,9 +101,11 @@ describe('e-mail digests', () => {
     bea = await intranet.createUser({ handle: 'bea', displayName: 'Bea Bakker' });
     cas = await intranet.createUser({ handle: 'cas', displayName: 'Cas Claes' });
     eve = await intranet.createUser({ handle: 'eve', displayName: 'Eve Evers' });
+    noor = await intranet.createUser({ handle: 'noor', displayName: 'Noor Nijs' });
+    await noor.http.patch('/api/v1/me').send({ locale: 'nl' }).expect(200);
     team = (await bea.http.post('/api/v1/spaces').send({ slug: 'team', name: 'Team & friends', visibility: 'private', joinPolicy: 'invite' }).expect(201)).body;
     board = (await bea.http.post('/api/v1/spaces').send({ slug: 'board', name: 'Board', visibility: 'private', joinPolicy: 'invite' }).expect(201)).body;
-    for (const who of [ada, cas, eve]) await bea.http.post(`/api/v1/spaces/${team.id}/members`).send({ userId: who.user.id, role: 'member' }).expect(201);
+    for (const who of [ada, cas, eve, noor]) await bea.http.post(`/api/v1/spaces/${team.id}/members`).send({ userId: who.user.id, role: 'member' }).expect(201);
   });
   afterAll(() => intranet?.close());
 
@@ -151,6 +154,7 @@ describe('e-mail digests', () => {
       expect(bad.body.errors).toEqual([expect.objectContaining({ field: 'frequency' })]);
       await intranet.http.get('/api/v1/notifications/digest').expect(401);
       await eve.http.put('/api/v1/notifications/digest').send({ frequency: 'daily' }).expect(200);
+      await noor.http.put('/api/v1/notifications/digest').send({ frequency: 'daily' }).expect(200);
     });
   });
 
@@ -188,6 +192,14 @@ describe('e-mail digests', () => {
       expect(mail.html).toContain(`href="${publicUrl}/spaces/team"`);
       expect(mail.text).toContain('## Team & friends');
       expect(mail.html).toContain('Team &amp; friends');
+    });
+
+    it("writes each reader's digest in their own language", () => {
+      const [mail] = digestsTo(noor);
+      expect(mail.subject).toBe('Je dagelijkse Plein-overzicht: 3 nieuwe items');
+      expect(mail.text).toContain('Hallo Noor Nijs, dit is er nieuw in je ruimtes sinds');
+      expect(mail.html).toContain('<html lang="nl">');
+      expect(mail.html).toContain('Kies welke e-mails je krijgt');
     });
 
     it('renders a hostile title inert in the HTML part and as written in the text part', () => {
@@ -280,6 +292,23 @@ describe('e-mail digests', () => {
       await note(bea, 'Nobody reads this by mail', team.id);
       at('2030-01-15T06:05:00Z');
       await planDigests();
+      expect(digestsTo(ada)).toHaveLength(3);
+    });
+
+    it('lists the newest 20 items, newest first, and counts the rest', async () => {
+      for (let n = 1; n <= 22; n++) {
+        at(`2030-01-16T${String(n).padStart(2, '0')}:00:00Z`);
+        await note(bea, `Update number ${n}`, team.id);
+      }
+      at('2030-01-21T06:05:00Z');
+      await planDigests();
+      // The week also holds the note written after the reader above turned digests off.
+      const weekly = digestsTo(cas)[1];
+      expect(weekly.subject).toBe('Your weekly Plein digest: 23 new items');
+      const listed = [...weekly.text.matchAll(/^- Update number (\d+)$/gm)].map((m) => Number(m[1]));
+      expect(listed).toEqual(Array.from({ length: 20 }, (_, i) => 22 - i));
+      expect(weekly.text).toContain(`And 3 more in the activity stream: ${publicUrl}/activity`);
+      expect(weekly.html).toContain(`<a href="${publicUrl}/activity" style="color:#0b5cad;">And 3 more in the activity stream</a>`);
       expect(digestsTo(ada)).toHaveLength(3);
     });
   });

@@ -45,7 +45,8 @@ export class DigestMail {
       group.items.push({
         title: item.title || item.excerpt || item.typeName,
         excerpt: item.title ? item.excerpt : null,
-        typeName: item.typeName,
+        // A display name passes through unchanged unless a catalogue translates it.
+        typeName: this.i18n.t(locale, item.typeName),
         author: item.author.displayName || item.author.handle,
         url: this.absolute(item.url),
         createdAt: item.createdAt,
