@@ -58,7 +58,8 @@ export class DigestService {
       const now = this.clock.now();
       await m.createQueryBuilder().insert().into(DigestRow).values(this.fresh(userId, frequency, now)).orIgnore().execute();
       const row = await m.findOneByOrFail(DigestRow, { userId });
-      if (row.frequency === frequency && (frequency === 'off') === (row.nextAt === null)) return;
+      // The same choice again (or the row just made with it) leaves the due time where it is.
+      if (row.frequency === frequency) return;
       await m.update(DigestRow, { userId }, { frequency, nextAt: nextDigestAt(frequency, now), sinceAt: row.frequency === 'off' ? now : row.sinceAt });
     });
     return this.preference(userId);
