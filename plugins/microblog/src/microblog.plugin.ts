@@ -4,6 +4,7 @@ import { MicroblogStreamsController } from './controllers/microblog-streams.cont
 import { microblogEntities } from './entities';
 import { microblogEvents, microblogPostContent } from './events';
 import { MicroblogInit1750000000000 } from './migrations/1750000000000-microblog-init';
+import { MicroblogPromotion1770000000000 } from './migrations/1770000000000-microblog-promotion';
 import { MicroblogPageData, microblogPages } from './pages';
 import { microblogPermissions } from './permissions';
 import { MicroblogAccessService } from './services/microblog-access.service';
@@ -11,6 +12,7 @@ import { MicroblogFollowsService } from './services/microblog-follows.service';
 import { MicroblogHandlersService } from './services/microblog-handlers.service';
 import { MicroblogNotifyService, NOTIFICATION_KINDS } from './services/microblog-notify.service';
 import { MicroblogPostsService } from './services/microblog-posts.service';
+import { MicroblogPromotionService } from './services/microblog-promotion.service';
 import { MicroblogReactionsService } from './services/microblog-reactions.service';
 import { MicroblogRenderService } from './services/microblog-render.service';
 import { MicroblogSettingsService } from './services/microblog-settings.service';
@@ -24,8 +26,10 @@ export default definePlugin({
   sdk: '^1.0.0',
   displayName: 'Microblog',
   description: 'Short posts, questions with answers, follows and timelines',
+  // With the wiki, an answered question can be promoted to a wiki page; without it, that is absent.
+  dependsOn: { optional: ['wiki'] },
   entities: microblogEntities,
-  migrations: [MicroblogInit1750000000000],
+  migrations: [MicroblogInit1750000000000, MicroblogPromotion1770000000000],
   permissions: Object.values(microblogPermissions),
   contentTypes: [microblogPostContent],
   events: microblogEvents,
@@ -46,6 +50,7 @@ export default definePlugin({
     MicroblogRenderService,
     MicroblogNotifyService,
     MicroblogPostsService,
+    MicroblogPromotionService,
     MicroblogReactionsService,
     MicroblogFollowsService,
     MicroblogStreamsService,

@@ -122,6 +122,13 @@ const TABLE: Row[] = [
     path: (f) => `${API}/posts/${f.post}/pin`,
     expect: [401, 404, 403, 200, 200],
   },
+  {
+    // The wiki is not in this intranet: promoting to it is absent for everyone (see the promotion suite).
+    method: 'POST',
+    route: '/posts/:id/promote',
+    path: (f) => `${API}/posts/${f.question}/promote`,
+    expect: [401, 404, 404, 404, 404],
+  },
   { method: 'GET', route: '/timeline', path: () => `${API}/timeline`, expect: SIGNED_IN_READS },
   { method: 'GET', route: '/users/:id', path: (f) => `${API}/users/${f.owner.user.handle}`, expect: EVERYONE_READS },
   {
@@ -233,6 +240,13 @@ const TABLE: Row[] = [
     form: true,
     fresh: true,
     expect: [403, 404, 403, 303, 303],
+  },
+  {
+    method: 'POST',
+    route: 'page /microblog/posts/:id/promote',
+    path: (f) => `/microblog/posts/${f.question}/promote`,
+    form: true,
+    expect: [403, 404, 404, 404, 404],
   },
   { method: 'GET', route: 'page /microblog/spaces/:space', path: () => '/microblog/spaces/team', expect: TEAM_READS },
   {

@@ -13,6 +13,7 @@ import { AnswerDto, CreatePostDto, PinDto, ReactDto, UpdatePostDto } from '../dt
 import { microblogPermissions } from '../permissions';
 import { MicroblogAccessService, type PostAccess, type Viewer } from '../services/microblog-access.service';
 import { MicroblogPostsService } from '../services/microblog-posts.service';
+import { MicroblogPromotionService, type PromotionView } from '../services/microblog-promotion.service';
 import { MicroblogReactionsService } from '../services/microblog-reactions.service';
 import { MicroblogStreamsService } from '../services/microblog-streams.service';
 import { MicroblogViewService, type EditView, type PostView } from '../services/microblog-view.service';
@@ -27,6 +28,8 @@ export interface PostDetail extends PostView {
   edits: EditView[];
   /** For a question with an accepted answer the viewer may see: that reply. */
   acceptedAnswer: PostView | null;
+  /** For a question promoted to the wiki (or being promoted): where that stands, and the page. */
+  promotion: PromotionView | null;
 }
 
 /** The part of Fastify's reply a handler uses to answer 202 for a held post. */
@@ -47,6 +50,7 @@ export class MicroblogPostsController {
     private readonly streams: MicroblogStreamsService,
     private readonly views: MicroblogViewService,
     private readonly reactions: MicroblogReactionsService,
+    private readonly promotions: MicroblogPromotionService,
     private readonly clock: Clock,
   ) {}
 
@@ -185,6 +189,20 @@ export class MicroblogPostsController {
     return this.detail(user, await this.posts.unaccept(user, id), null, 20);
   }
 
+  /**
+   * Promote to wiki: a question with an accepted answer becomes a wiki page in its space (by its
+   * author, or a moderator of its space who may create wiki pages there). 202 with the promotion
+   * (`status: 'requested'`; the wiki makes the page in a moment, then `GET /posts/:id` answers it
+   * under `promotion.page`); 409 when the question is not answered or already promoted (with the
+   * promotion); 404 when the wiki is not installed or is disabled.
+   */
+  @Post(':id/promote')
+  @HttpCode(202)
+  @RequirePermission(microblogPermissions.read)
+  async promote(@Param('id') id: string, @CurrentUser() user: SignedInUser | null): Promise<PromotionView> {
+    return this.promotions.view(await this.promotions.promote(user, id));
+  }
+
   /** Space moderators: pins a thread at the top of its space, `{ until? }` (ISO 8601; absent: until unpinned). */
   @Post(':id/pin')
   @HttpCode(200)
@@ -226,11 +244,12 @@ export class MicroblogPostsController {
     limit: number,
   ): Promise<PostDetail> {
     const { post } = access;
-    const [view, replies, edits, answer] = await Promise.all([
+    const [view, replies, edits, answer, promotion] = await Promise.all([
       this.views.one(viewer, post),
       this.replyPage(viewer, post.id, limit, cursor),
       this.views.edits(post.id, 20, null),
       post.acceptedAnswerId ? this.access.post(post.acceptedAnswerId).catch(() => null) : null,
+      post.kind === 'question' ? this.promotions.find(post.id) : null,
     ]);
     const visibleAnswer = answer && (await this.access.canRead(viewer, answer)) ? answer : null;
     return {
@@ -238,6 +257,7 @@ export class MicroblogPostsController {
       replies,
       edits: edits.items,
       acceptedAnswer: visibleAnswer ? await this.views.one(viewer, visibleAnswer) : null,
+      promotion: promotion ? this.promotions.view(promotion) : null,
     };
   }
 }

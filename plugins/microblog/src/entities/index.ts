@@ -2,6 +2,7 @@ import { MicroblogEdit } from './microblog-edit.entity';
 import { MicroblogFollow } from './microblog-follow.entity';
 import { MicroblogMention } from './microblog-mention.entity';
 import { MicroblogPost } from './microblog-post.entity';
+import { MicroblogPromotion } from './microblog-promotion.entity';
 import { MicroblogReaction } from './microblog-reaction.entity';
 import { MicroblogTag } from './microblog-tag.entity';
 
@@ -11,6 +12,7 @@ export { MicroblogTag } from './microblog-tag.entity';
 export { MicroblogReaction } from './microblog-reaction.entity';
 export { MicroblogFollow, type FollowTarget } from './microblog-follow.entity';
 export { MicroblogMention } from './microblog-mention.entity';
+export { MicroblogPromotion, type PromotionStatus } from './microblog-promotion.entity';
 
 export const microblogEntities = [
   MicroblogPost,
@@ -19,4 +21,5 @@ export const microblogEntities = [
   MicroblogReaction,
   MicroblogFollow,
   MicroblogMention,
+  MicroblogPromotion,
 ];

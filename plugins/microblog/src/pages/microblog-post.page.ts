@@ -16,6 +16,7 @@ import { microblogPermissions } from '../permissions';
 import { isId, MicroblogAccessService, signedIn, type Viewer } from '../services/microblog-access.service';
 import { postUrl } from '../services/microblog-notify.service';
 import { MicroblogPostsService } from '../services/microblog-posts.service';
+import { MicroblogPromotionService } from '../services/microblog-promotion.service';
 import { MicroblogReactionsService } from '../services/microblog-reactions.service';
 import { MicroblogStreamsService } from '../services/microblog-streams.service';
 import { MicroblogViewService } from '../services/microblog-view.service';
@@ -55,6 +56,7 @@ export class MicroblogPostPage {
     private readonly streams: MicroblogStreamsService,
     private readonly views: MicroblogViewService,
     private readonly data: MicroblogPageData,
+    private readonly promotions: MicroblogPromotionService,
     private readonly clock: Clock,
   ) {}
 
@@ -190,6 +192,7 @@ export class MicroblogPostPage {
       moreReplies: replies.more && last ? `${here}?cursor=${encodeURIComponent(streamCursor(last))}` : null,
       composer: card.can.reply ? await this.data.composer(user, { returnTo: here, replyTo: card }) : null,
       signedIn: user !== null,
+      promotion: question ? await this.promotions.panel(user, question) : null,
     };
   }
 
@@ -358,6 +361,24 @@ export class MicroblogPostPage {
       `${postUrl(id)}#microblog.post-${isId(replyId) ? replyId : id}`,
       flash('success', 'microblog.flash.accepted'),
     );
+  }
+
+  /** Promote to wiki: the question becomes a wiki page; back to the question with what happened. */
+  @Post('posts/:id/promote')
+  @RequirePermission(microblogPermissions.read)
+  async promote(@Param('id') id: string, @CurrentUser() user: SignedInUser | null): Promise<PageRedirect> {
+    const viewer = signedIn(user);
+    try {
+      const promotion = await this.promotions.promote(viewer, id);
+      return redirect(postUrl(id), flash('success', 'microblog.flash.promoted', { title: promotion.title }));
+    } catch (error) {
+      if (!(error instanceof HttpException) || error.getStatus() !== 409) throw error;
+      const promotion = (error.getResponse() as { promotion?: { page: { title: string } | null } }).promotion;
+      if (promotion?.page)
+        return redirect(postUrl(id), flash('info', 'microblog.flash.alreadyPromoted', { title: promotion.page.title }));
+      if (promotion) return redirect(postUrl(id), flash('info', 'microblog.flash.beingPromoted'));
+      return redirect(postUrl(id), flash('error', 'microblog.flash.notPromotable'));
+    }
   }
 
   /** `duration`: '' (until unpinned), `1h`, `1d`, `1w`, `30d`; `action=remove` unpins. */
