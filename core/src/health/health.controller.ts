@@ -16,7 +16,7 @@ export class HealthController {
   @Get()
   @Public()
   async health() {
-    await this.db.dataSource.query('SELECT 1');
+    await this.db.select('SELECT 1', []);
     const backend = this.jobs.backend as { ping?: () => Promise<boolean> };
     if (backend.ping && !(await backend.ping())) throw new ServiceUnavailableException('Redis does not answer: jobs and durable events cannot be queued');
     return {
