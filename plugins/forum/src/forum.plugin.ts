@@ -5,6 +5,7 @@ import { ForumTopicsController } from './controllers/forum-topics.controller';
 import { forumEntities } from './entities';
 import { forumEvents, forumPostContent, forumTopicContent, unpinExpiredTopics } from './events';
 import { ForumInit1750000000000 } from './migrations/1750000000000-forum-init';
+import { ForumPromotion1770000000000 } from './migrations/1770000000000-forum-promotion';
 import { forumPages, ForumPageData } from './pages';
 import { forumPermissions } from './permissions';
 import { ForumAccessService } from './services/forum-access.service';
@@ -14,6 +15,7 @@ import { ForumListingService } from './services/forum-listing.service';
 import { ForumModerationService } from './services/forum-moderation.service';
 import { forumNotificationKinds, ForumNotifyService } from './services/forum-notify.service';
 import { ForumPostsService } from './services/forum-posts.service';
+import { ForumPromotionService } from './services/forum-promotion.service';
 import { ForumReadingService } from './services/forum-reading.service';
 import { ForumRenderService } from './services/forum-render.service';
 import { ForumTopicStateService } from './services/forum-topic-state.service';
@@ -27,8 +29,10 @@ export default definePlugin({
   sdk: '^1.0.0',
   displayName: 'Forum',
   description: 'Categories, topics, solved answers, watching and unread',
+  // With the wiki, a solved topic can be promoted to a wiki page; without it, that is absent.
+  dependsOn: { optional: ['wiki'] },
   entities: forumEntities,
-  migrations: [ForumInit1750000000000],
+  migrations: [ForumInit1750000000000, ForumPromotion1770000000000],
   permissions: Object.values(forumPermissions),
   contentTypes: [forumTopicContent, forumPostContent],
   events: forumEvents,
@@ -44,6 +48,7 @@ export default definePlugin({
     ForumReadingService,
     ForumNotifyService,
     ForumTopicStateService,
+    ForumPromotionService,
     ForumCategoriesService,
     ForumTopicsService,
     ForumPostsService,

@@ -269,6 +269,9 @@ describe('forum access', () => {
     const PAGE_POST_PRIVATE = row(403, 404, 'ok', 'ok', 'ok');
     const PAGE_POST_MODERATE = row(403, 403, 403, 403, 'ok');
     const PAGE_POST_MODERATE_PRIVATE = row(403, 404, 403, 'ok', 'ok');
+    /** The wiki is not in this intranet: promoting to it is absent for everyone (see the promotion suite). */
+    const WITHOUT_WIKI = row(401, 404, 404, 404, 404);
+    const PAGE_POST_WITHOUT_WIKI = row(403, 404, 404, 404, 404);
 
     const deleteReply = async (f: Fixture) => {
       await admin.http.delete(`/api/v1/forum/posts/${f.reply}`).expect(204);
@@ -440,6 +443,13 @@ describe('forum access', () => {
         board: MODERATE_PRIVATE,
       },
       {
+        route: 'POST /topics/:id/promote',
+        prepare: solve,
+        request: (f) => ({ method: 'post', path: `/api/v1/forum/topics/${f.topic}/promote` }),
+        open: WITHOUT_WIKI,
+        board: WITHOUT_WIKI,
+      },
+      {
         route: 'PUT /topics/:id/watch',
         request: (f) => ({ method: 'put', path: `/api/v1/forum/topics/${f.topic}/watch`, body: { level: 'watching' } }),
         open: WRITE,
@@ -529,6 +539,13 @@ describe('forum access', () => {
         request: (f) => ({ method: 'post', path: `/forum/t/${f.topic}/lock` }),
         open: PAGE_POST_MODERATE,
         board: PAGE_POST_MODERATE_PRIVATE,
+      },
+      {
+        route: 'POST /forum/t/:id/promote',
+        prepare: solve,
+        request: (f) => ({ method: 'post', path: `/forum/t/${f.topic}/promote` }),
+        open: PAGE_POST_WITHOUT_WIKI,
+        board: PAGE_POST_WITHOUT_WIKI,
       },
       {
         route: 'GET /forum/posts/:id/edit',

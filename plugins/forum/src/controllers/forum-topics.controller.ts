@@ -26,6 +26,7 @@ import { ForumModerationService } from '../services/forum-moderation.service';
 import { FORUM_MESSAGES, invalid, wholeNumber } from '../services/forum-names';
 import { pageOf } from '../services/forum-paging';
 import { ForumPostsService } from '../services/forum-posts.service';
+import { ForumPromotionService, type PromotionView } from '../services/forum-promotion.service';
 import { ForumReadingService } from '../services/forum-reading.service';
 import { ForumTopicsService, type TopicView } from '../services/forum-topics.service';
 import { ForumViewService, type PostView } from '../services/forum-view.service';
@@ -46,6 +47,7 @@ export class ForumTopicsController {
     private readonly moderation: ForumModerationService,
     private readonly reading: ForumReadingService,
     private readonly views: ForumViewService,
+    private readonly promotions: ForumPromotionService,
   ) {}
 
   /**
@@ -183,6 +185,20 @@ export class ForumTopicsController {
     const viewer = signedIn(user);
     await this.moderation.unmarkSolution(viewer, id);
     return this.describe(viewer, id);
+  }
+
+  /**
+   * Promote to wiki: a solved topic becomes a wiki page in its space (by its author, or a moderator
+   * of its category who may create wiki pages there). 202 with the promotion (`status: 'requested'`;
+   * the wiki makes the page in a moment, then `GET /topics/:id` answers it under `promotion.page`);
+   * 409 when the topic is not solved or already promoted (with the promotion); 404 when the wiki is
+   * not installed or is disabled.
+   */
+  @Post(':id/promote')
+  @HttpCode(202)
+  @RequirePermission(forumPermissions.read)
+  async promote(@Param('id') id: string, @CurrentUser() user: SignedInUser | null): Promise<PromotionView> {
+    return this.promotions.view(await this.promotions.promote(user, id));
   }
 
   @Put(':id/watch')

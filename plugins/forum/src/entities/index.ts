@@ -1,6 +1,7 @@
 import { ForumCategory } from './forum-category.entity';
 import { ForumPostRevision } from './forum-post-revision.entity';
 import { ForumPost } from './forum-post.entity';
+import { ForumPromotion } from './forum-promotion.entity';
 import { ForumCategoryRead, ForumRead } from './forum-read.entity';
 import { ForumTopicTag } from './forum-topic-tag.entity';
 import { ForumTopic } from './forum-topic.entity';
@@ -13,6 +14,7 @@ export { ForumPost } from './forum-post.entity';
 export { ForumPostRevision } from './forum-post-revision.entity';
 export { ForumWatch, type WatchLevel } from './forum-watch.entity';
 export { ForumRead, ForumCategoryRead } from './forum-read.entity';
+export { ForumPromotion, type PromotionStatus } from './forum-promotion.entity';
 
 export const forumEntities = [
   ForumCategory,
@@ -23,4 +25,5 @@ export const forumEntities = [
   ForumWatch,
   ForumRead,
   ForumCategoryRead,
+  ForumPromotion,
 ];

@@ -9,6 +9,7 @@ import {
   type Viewer,
 } from '../services/forum-access.service';
 import { pageLinks } from '../services/forum-paging';
+import { ForumPromotionService } from '../services/forum-promotion.service';
 import { ForumReadingService } from '../services/forum-reading.service';
 import { ForumTopicsService, type TopicView } from '../services/forum-topics.service';
 import { categoryUrl, ForumViewService, topicUrl, type PostView } from '../services/forum-view.service';
@@ -48,6 +49,7 @@ export class ForumPageData {
     private readonly topics: ForumTopicsService,
     private readonly views: ForumViewService,
     private readonly reading: ForumReadingService,
+    private readonly promotions: ForumPromotionService,
     private readonly settings: Settings,
     private readonly clock: Clock,
   ) {}
@@ -175,6 +177,7 @@ export class ForumPageData {
       pinnedUntilMin: now.toISOString().slice(0, 16),
       watchLevels: ['watching', 'normal', 'muted'].map((level) => ({ level, selected: view.watchLevel === level })),
       unreadUrl: view.firstUnreadPosition !== null ? `${topicUrl(access.topic.id)}/unread` : null,
+      promotion: await this.promotions.panel(viewer, access, view.promotion),
     };
   }
 }

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, HttpException, Param, Post, Query, Res } from '@nestjs/common';
 import {
   CurrentUser,
   redirect,
@@ -15,6 +15,7 @@ import { ForumModerationService } from '../services/forum-moderation.service';
 import { wholeNumber } from '../services/forum-names';
 import { pageOf } from '../services/forum-paging';
 import { ForumPostsService } from '../services/forum-posts.service';
+import { ForumPromotionService, type PromotionView } from '../services/forum-promotion.service';
 import { ForumReadingService, WATCH_LEVELS } from '../services/forum-reading.service';
 import { ForumRenderService } from '../services/forum-render.service';
 import { topicUrl } from '../services/forum-view.service';
@@ -43,6 +44,7 @@ export class ForumTopicPage {
     private readonly listing: ForumListingService,
     private readonly renderer: ForumRenderService,
     private readonly data: ForumPageData,
+    private readonly promotions: ForumPromotionService,
   ) {}
 
   private pageNumber(page: string | undefined): number {
@@ -147,6 +149,32 @@ export class ForumTopicPage {
   async unsolve(@Param('id') id: string, @CurrentUser() user: SignedInUser | null): Promise<PageRedirect> {
     await this.moderation.unmarkSolution(signedInPage(user), id);
     return redirect(topicUrl(id), { kind: 'success', message: 'forum.flash.unsolved' });
+  }
+
+  /** Promote to wiki: the solved topic becomes a wiki page; back to the topic with what happened. */
+  @Post(':id/promote')
+  @RequirePermission(forumPermissions.read)
+  async promote(@Param('id') id: string, @CurrentUser() user: SignedInUser | null): Promise<PageRedirect> {
+    const viewer = signedInPage(user);
+    try {
+      const promotion = await this.promotions.promote(viewer, id);
+      return redirect(topicUrl(id), {
+        kind: 'success',
+        message: 'forum.flash.promoted',
+        params: { title: promotion.title },
+      });
+    } catch (error) {
+      if (!(error instanceof HttpException) || error.getStatus() !== 409) throw error;
+      const promotion = (error.getResponse() as { promotion?: PromotionView }).promotion;
+      if (promotion?.page)
+        return redirect(topicUrl(id), {
+          kind: 'info',
+          message: 'forum.flash.alreadyPromoted',
+          params: { title: promotion.page.title },
+        });
+      if (promotion) return redirect(topicUrl(id), { kind: 'info', message: 'forum.flash.beingPromoted' });
+      return redirect(topicUrl(id), { kind: 'error', message: 'forum.flash.notPromotable' });
+    }
   }
 
   /** The moderators' quick buttons: pin (with scope and end), unpin, lock, unlock, reopen. */

@@ -11,6 +11,7 @@ import { ForumAccessService, type SignedInViewer, type TopicAccess, type Viewer 
 import { ForumListingService, type TopicCursor, type TopicFilter } from './forum-listing.service';
 import { checkBody, checkTags, checkTitle } from './forum-names';
 import { ForumNotifyService } from './forum-notify.service';
+import { ForumPromotionService, type PromotionView } from './forum-promotion.service';
 import { pageCount, pageRange } from './forum-paging';
 import { ForumReadingService } from './forum-reading.service';
 import { ForumRenderService } from './forum-render.service';
@@ -45,6 +46,8 @@ export interface TopicView extends TopicSummary {
   lastReadPosition: number | null;
   /** The first post after the viewer's read position that they may see (null when none). */
   firstUnreadPosition: number | null;
+  /** A topic promoted to the wiki (or being promoted): where that stands, and the page. */
+  promotion: PromotionView | null;
   posts: Page<PostView>;
 }
 
@@ -71,6 +74,7 @@ export class ForumTopicsService {
     private readonly reading: ForumReadingService,
     private readonly notify: ForumNotifyService,
     private readonly state: ForumTopicStateService,
+    private readonly promotions: ForumPromotionService,
   ) {}
 
   private config(): Promise<ForumSettings> {
@@ -224,10 +228,11 @@ export class ForumTopicsService {
       query.page !== null
         ? { ...pageRange(query.page, query.limit) }
         : { after: query.after ?? 0, through: null as number | null };
-    const [{ rows, more }, summaries, read] = await Promise.all([
+    const [{ rows, more }, summaries, read, promotion] = await Promise.all([
       this.listing.posts(viewer, topic.id, range, query.limit, moderator),
       this.summaries(viewer, [topic], new Map([[record.id, record]])),
       this.reading.readPosition(viewer?.id, topic.id),
+      this.promotions.find(topic.id),
     ]);
     const context = { spaceId: topic.spaceId, solutionPostId: topic.solutionPostId, moderator };
     const items = await this.views.posts(viewer, rows, context);
@@ -267,6 +272,7 @@ export class ForumTopicsService {
       lastReadPostId: read?.postId ?? null,
       lastReadPosition: read?.position ?? null,
       firstUnreadPosition,
+      promotion: promotion ? this.promotions.view(promotion) : null,
       posts: { items, nextCursor },
     };
   }
