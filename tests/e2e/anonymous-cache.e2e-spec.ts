@@ -59,11 +59,33 @@ describe('anonymous page cache', () => {
     let now = 0;
     const cache = new AnonymousPageCache(() => now, 2);
     cache.set('a', `x ${cache.tokenPlaceholder} y`, 200, 10);
-    expect(cache.get('a', 'T')?.html).toBe('x T y');
+    expect(cache.get('a', () => 'T')?.html).toBe('x T y');
     cache.set('b', 'b', 200, 10);
     cache.set('c', 'c', 200, 10);
-    expect(cache.get('a', 'T')).toBeNull();
+    expect(cache.get('a', () => 'T')).toBeNull();
     now = 10_000;
-    expect(cache.get('b', 'T')).toBeNull();
+    expect(cache.get('b', () => 'T')).toBeNull();
+  });
+
+  it('asks for a token only when the page holds a form', () => {
+    const cache = new AnonymousPageCache();
+    const token = jest.fn(() => 'T');
+    cache.set('plain', '<p>no form</p>', 200, 10);
+    expect(cache.get('plain', token)?.html).toBe('<p>no form</p>');
+    expect(token).not.toHaveBeenCalled();
+    expect(cache.fill(`<input value="${cache.tokenPlaceholder}">`, token)).toBe('<input value="T">');
+    expect(token).toHaveBeenCalledTimes(1);
+  });
+
+  it('sets the anonymous cookie only on pages with a form, cached or not', async () => {
+    const setsAnonCookie = (res: { headers: Record<string, unknown> }) =>
+      ([] as string[]).concat((res.headers['set-cookie'] as string[] | undefined) ?? []).some((c) => c.startsWith('plein_anon='));
+    for (let i = 0; i < 2; i++) {
+      const read = await intranet.agent().get(page.path).expect(200);
+      expect(csrfOf(read.text) !== undefined).toBe(setsAnonCookie(read));
+    }
+    const login = await intranet.agent().get('/login').expect(200);
+    expect(csrfOf(login.text)).toBeDefined();
+    expect(setsAnonCookie(login)).toBe(true);
   });
 });

@@ -74,8 +74,9 @@ export class PageInterceptor implements NestInterceptor {
         ? this.reflector.get<number | undefined>(METADATA.anonymousCache, context.getHandler())
         : undefined;
     const cacheKey = cacheSeconds ? this.cache.key(locale, request.url) : null;
+    const token = () => this.pages.csrfFor(request, reply, state.via);
     if (cacheKey) {
-      const hit = this.cache.get(cacheKey, this.pages.csrfFor(request, reply, state.via));
+      const hit = this.cache.get(cacheKey, token);
       if (hit) {
         void reply.status(hit.status).type('text/html; charset=utf-8').header('cache-control', 'no-store');
         return of(hit.html);
@@ -94,14 +95,13 @@ export class PageInterceptor implements NestInterceptor {
             const data = (result ?? {}) as PageResult;
             const status = data[PAGE_STATUS];
             if (status) void reply.status(status.status).headers(status.headers ?? {});
-            const page = await this.pages.build(request, reply, state.user, state.via, locale);
+            // Rendered with a placeholder for the CSRF token, filled with this browser's only when
+            // the page holds a form: a page without one sets no anonymous cookie.
+            const page = await this.pages.build(request, reply, state.user, state.via, locale, this.cache.tokenPlaceholder);
             void reply.type('text/html; charset=utf-8').header('cache-control', 'no-store');
-            if (!cacheKey || reply.statusCode !== 200) return this.views.page(view, data, page);
-            // Stored with a placeholder for the token, served with this visitor's.
-            const stored: typeof page = { ...page, csrf: this.cache.tokenPlaceholder };
-            const html = this.views.page(view, data, stored);
-            this.cache.set(cacheKey, html, 200, cacheSeconds!);
-            return html.split(this.cache.tokenPlaceholder).join(page.csrf);
+            const html = this.views.page(view, data, page);
+            if (cacheKey && reply.statusCode === 200) this.cache.set(cacheKey, html, 200, cacheSeconds!);
+            return this.cache.fill(html, token);
           })(),
         ),
       ),

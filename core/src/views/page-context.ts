@@ -70,7 +70,11 @@ export class PageContextBuilder {
     private readonly secret: string,
   ) {}
 
-  async build(request: FastifyRequest, reply: FastifyReply, user: SignedInUser | null, via: string, locale: string): Promise<PageContext> {
+  /**
+   * The context of one page. `csrf` is the token the page is rendered with: by default this
+   * browser's own (minted now for an anonymous visitor), or a placeholder the caller fills in.
+   */
+  async build(request: FastifyRequest, reply: FastifyReply, user: SignedInUser | null, via: string, locale: string, csrf?: string): Promise<PageContext> {
     const path = pathOf(request);
     const i18n = this.views.i18n;
     const held = new Set(this.permissions.permissionsOf(user ? [...user.roles, 'member'] : []));
@@ -89,7 +93,7 @@ export class PageContextBuilder {
       user,
       navigation,
       adminMenu,
-      csrf: this.csrfFor(request, reply, via),
+      csrf: csrf ?? this.csrfFor(request, reply, via),
       flash: this.takeFlash(request, reply, locale),
       locale,
       languages: i18n.locales.map((code) => ({ code, name: i18n.t(code, 'core.language.name') })),
