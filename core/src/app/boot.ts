@@ -1,5 +1,4 @@
-import { existsSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import fastifyCookie from '@fastify/cookie';
 import fastifyFormbody from '@fastify/formbody';
 import fastifyStatic from '@fastify/static';
@@ -50,6 +49,7 @@ import { MailService } from '../notifications/mail.service';
 import { NotificationsService } from '../notifications/notifications.service';
 import { SpacesService } from '../spaces/spaces.service';
 import { AnonymousPageCache } from '../views/anonymous-cache';
+import { themeChain, ThemeNotFoundError, type ThemeChain } from '../views/themes';
 import { ViewEngine } from '../views/view-engine';
 import type { I18n } from '../i18n/i18n';
 import { buildAppModule, coreControllers, type CoreServices } from './app-module';
@@ -128,14 +128,13 @@ export interface RunningPlein extends CoreServices {
   runDueJobs(): Promise<number>;
 }
 
-function findTheme(name: string, root: string): string {
-  for (const candidate of [join(root, 'themes', name), resolve(__dirname, '../../../themes', name)]) {
-    if (existsSync(join(candidate, 'layouts'))) return candidate;
-  }
+/** The configured theme with its parents; a missing one stops the boot. */
+function configuredTheme(name: string, root: string): ThemeChain {
   try {
-    return dirname(require.resolve(`@plein/theme-${name}/package.json`, { paths: [root, __dirname] }));
-  } catch {
-    throw new BootError([`Theme '${name}': expected themes/${name} or the package @plein/theme-${name}, found neither`]);
+    return themeChain(name, root);
+  } catch (error) {
+    if (error instanceof ThemeNotFoundError) throw new BootError([error.message]);
+    throw error;
   }
 }
 
@@ -246,7 +245,7 @@ export async function bootPlein(options: BootOptions): Promise<RunningPlein> {
   for (const plugin of booting) notifications.declare(plugin.definition.id, plugin.definition.notificationKinds ?? []);
   const pluginViews = new Map(booting.filter((p) => p.definition.views).map((p) => [p.definition.id, resolve(p.root, p.definition.views!)]));
   const pluginLocales = new Map(booting.filter((p) => p.definition.locales).map((p) => [p.definition.id, resolve(p.root, p.definition.locales!)]));
-  const views = new ViewEngine(findTheme(config.theme, config.root), pluginViews, { locales: pluginLocales, isActive: registry.isActive });
+  const views = new ViewEngine(configuredTheme(config.theme, config.root), pluginViews, { locales: pluginLocales, isActive: registry.isActive });
   i18nForMail = views.i18n;
   const digestMail = new DigestMail(new MailTemplates(views), views.i18n, () => config.publicUrl);
   const digests = new DigestService(db, clock, jobs, users, new DigestCollector(db, activity, contentItems, contents, permissions), digestMail);
@@ -356,7 +355,13 @@ export async function bootPlein(options: BootOptions): Promise<RunningPlein> {
       done(error, parsed);
     });
   });
-  await app.register(fastifyStatic, { root: join(core.views.themeDir, 'public'), prefix: '/assets/theme/', decorateReply: false });
+  // The active theme's public/ folder, else its parent's: looked up per request, as the theme may switch.
+  await app.register(fastifyStatic, { root: join(core.views.themeDir, 'public'), serve: false });
+  fastify.get('/assets/theme/*', (request, reply) => {
+    const file = core.views.themeFile(join('public', (request.params as { '*': string })['*']));
+    if (!file) return reply.callNotFound();
+    return reply.sendFile(basename(file), dirname(file));
+  });
   for (const plugin of installed) {
     if (plugin.definition.assets) {
       await app.register(fastifyStatic, { root: resolve(plugin.root, plugin.definition.assets), prefix: `/plugins/${plugin.definition.id}/`, decorateReply: false });

@@ -27,6 +27,7 @@ export interface PleinConfig {
   statePollMs: number;
   /** Queue key prefix in Redis, so several installations can share one Redis. */
   queuePrefix: string;
+  /** The theme used until an administrator chooses one (`PLEIN_THEME`, else the config file's `theme`). */
   theme: string;
   /** How long a running job stays locked to its worker; a dead worker's job is retried after it. */
   jobLockMs: number;
@@ -116,7 +117,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     runWorkers: envFlag(env.PLEIN_WORKERS, true),
     statePollMs: Number(env.PLEIN_STATE_POLL_MS ?? 2000),
     queuePrefix: env.PLEIN_QUEUE_PREFIX ?? `plein-${dbName}`,
-    theme: file.theme ?? 'default',
+    theme: env.PLEIN_THEME || file.theme || 'default',
     jobLockMs: Number(env.PLEIN_JOB_LOCK_MS ?? 30_000),
     jobStalledMs: Number(env.PLEIN_JOB_STALLED_MS ?? 30_000),
     publicUrl: env.PLEIN_PUBLIC_URL ?? `http://localhost:${port}`,

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type Handlebars from 'handlebars';
 import type { ViewEngine } from '../views/view-engine';
@@ -22,12 +22,14 @@ export class MailTemplates {
   constructor(private readonly views: ViewEngine) {}
 
   private compile(file: string, text: boolean): Handlebars.TemplateDelegate {
-    let template = this.cache.get(file);
+    // Per theme: the admin may switch it while Plein runs.
+    const key = `${this.views.themeDir}\n${file}`;
+    let template = this.cache.get(key);
     if (!template) {
-      const path = join(this.views.themeDir, 'mail', file);
-      if (!existsSync(path)) throw new Error(`Mail template '${file}': expected ${path} in the active theme, found nothing`);
+      const path = this.views.themeFile(join('mail', file));
+      if (!path) throw new Error(`Mail template '${file}': expected ${join(this.views.themeDir, 'mail', file)} in the active theme (or its parent), found nothing`);
       template = this.views.hbs.compile(readFileSync(path, 'utf8'), { noEscape: text, preventIndent: true });
-      this.cache.set(file, template);
+      this.cache.set(key, template);
     }
     return template;
   }

@@ -45,13 +45,16 @@ export function catalogueFiles(dir: string): Map<string, string> {
  */
 export class I18n {
   /** Locales people can choose, the default first. */
-  readonly locales: string[];
-  private readonly messages = new Map<string, Map<string, string>>();
+  locales: string[];
+  private messages = new Map<string, Map<string, string>>();
+  /** Each plugin's catalogues, read once; a theme's are laid over them. */
+  private readonly pluginCatalogues: Array<[string, Map<string, string>]> = [];
   private readonly plurals = new Map<string, Intl.PluralRules>();
   private readonly numbers = new Map<string, Intl.NumberFormat>();
   private readonly dates = new Map<string, Intl.DateTimeFormat>();
 
-  constructor(themeLocales: string, pluginLocales: Map<string, string> = new Map()) {
+  /** `themeLocales`: the theme's `locales` folder, or the folders of a theme and its parents, nearest first. */
+  constructor(themeLocales: string | readonly string[], pluginLocales: Map<string, string> = new Map()) {
     for (const [pluginId, dir] of pluginLocales) {
       for (const [locale, file] of catalogueFiles(dir)) {
         const catalogue = readCatalogue(file);
@@ -60,10 +63,23 @@ export class I18n {
             throw new Error(`Plugin '${pluginId}': expected message keys that start with '${pluginId}.', found '${key}' in ${file}`);
           }
         }
-        this.merge(locale, catalogue);
+        this.pluginCatalogues.push([locale, catalogue]);
       }
     }
-    for (const [locale, file] of catalogueFiles(themeLocales)) this.merge(locale, readCatalogue(file));
+    this.locales = [DEFAULT_LOCALE];
+    this.useThemeLocales(themeLocales);
+  }
+
+  /**
+   * Lays a theme's catalogues over the plugins' (the active theme changed): the nearest theme's
+   * message wins, a parent's fills what a child lacks.
+   */
+  useThemeLocales(themeLocales: string | readonly string[]): void {
+    this.messages = new Map();
+    for (const [locale, catalogue] of this.pluginCatalogues) this.merge(locale, catalogue);
+    for (const dir of [themeLocales].flat().reverse()) {
+      for (const [locale, file] of catalogueFiles(dir)) this.merge(locale, readCatalogue(file));
+    }
     if (!this.messages.has(DEFAULT_LOCALE)) this.messages.set(DEFAULT_LOCALE, new Map());
     this.locales = [DEFAULT_LOCALE, ...[...this.messages.keys()].filter((l) => l !== DEFAULT_LOCALE).sort()];
   }
