@@ -230,7 +230,7 @@ export async function bootPlein(options: BootOptions): Promise<RunningPlein> {
   const spaces = new SpacesService(db, clock, isSiteAdmin);
   permissions.useSpaceRoles((userId, spaceId) => spaces.roleOf(userId, spaceId));
   await permissions.seed();
-  const contents = new ContentsService(db, clock, events, permissions, isSiteAdmin, (u) => users.signedIn(u.id));
+  const contents = new ContentsService(db, clock, events, permissions, isSiteAdmin, (u) => users.signedIn(u.id), (id) => registry.isActive(id));
   for (const plugin of booting) contents.declareTypes(plugin.definition.id, plugin.definition.contentTypes ?? []);
   // The activity stream and search span every plugin's content; durable handlers keep the search index current.
   const contentItems = new ContentItems(db, contents, users);

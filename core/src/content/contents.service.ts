@@ -86,7 +86,7 @@ function toRecord(row: ContentRow): ContentRecord {
  * on every submission and edit; status changes publish `content.*` events after commit.
  */
 export class ContentsService {
-  private readonly gates: ContentGate[] = [];
+  private readonly gates: Array<{ pluginId: string; gate: ContentGate }> = [];
   private readonly types = new Map<string, { pluginId: string; definition: ContentTypeDefinition }>();
 
   constructor(
@@ -96,6 +96,8 @@ export class ContentsService {
     private readonly permissions: PermissionsService,
     private readonly isSiteAdmin: (userId: string) => Promise<boolean>,
     private readonly resolve: (user: { id: string }) => Promise<UserRef | null>,
+    /** Whether a plugin is enabled now: a disabled plugin's gates do not run, like its handlers. */
+    private readonly isActive: (pluginId: string) => boolean = () => true,
   ) {}
 
   /** Permission checks need roles; callers may pass a bare `{ id }`. */
@@ -116,8 +118,8 @@ export class ContentsService {
     return this.types.get(type)?.definition.urlPattern.replace('{id}', encodeURIComponent(itemId)) ?? null;
   }
 
-  registerGate(gate: ContentGate): void {
-    this.gates.push(gate);
+  registerGate(gate: ContentGate, pluginId: string): void {
+    this.gates.push({ pluginId, gate });
   }
 
   /** Per content type: the plugin table that maps item ids to content ids, or null when there is none. */
@@ -203,7 +205,8 @@ export class ContentsService {
   private async runGates(input: Parameters<ContentGate['check']>[0]): Promise<{ status: 'published' | 'pending'; reason: string | null; text: string; title: string | null }> {
     let text = input.text;
     let title = input.title ?? null;
-    for (const gate of this.gates) {
+    for (const { pluginId, gate } of this.gates) {
+      if (!this.isActive(pluginId)) continue;
       const decision = await gate.check({ ...input, text, title });
       if (decision.action === 'reject') throw new InvalidInput([{ field: 'text', message: decision.reason }], decision.reason);
       if (decision.action === 'hold') return { status: 'pending', reason: decision.reason, text, title };
@@ -404,7 +407,7 @@ class PluginContents extends Contents {
     return this.core.visibleTo(user);
   }
   registerGate(gate: ContentGate): void {
-    this.core.registerGate(gate);
+    this.core.registerGate(gate, this.pluginId);
   }
   urlsOf(contentIds: readonly string[], records?: ReadonlyMap<string, ContentRecord>): Promise<Map<string, string>> {
     return this.core.urlsOf(contentIds, records);

@@ -51,6 +51,19 @@ describe('moderation of the microblog and the forum', () => {
     await bob.http.get(`/api/v1/microblog/posts/${post.id}`).expect(200);
   });
 
+  it('lets posts through untouched while the moderation plugin is disabled, and watches again once enabled', async () => {
+    await mod.http.post('/api/v1/moderation/rules').send({ pattern: 'reorganisation', match: 'word', action: 'hold' }).expect(201);
+    await admin.http.post('/api/v1/plugins/moderation/disable').expect(200);
+    try {
+      const post = (await ada.http.post('/api/v1/microblog/posts').send({ body: 'The reorganisation plan is out' }).expect(201)).body;
+      expect(post.status).toBe('published');
+    } finally {
+      await admin.http.post('/api/v1/plugins/moderation/enable').expect(200);
+    }
+    const held = (await ada.http.post('/api/v1/microblog/posts').send({ body: 'More on the reorganisation' }).expect(202)).body;
+    expect(held.status).toBe('pending');
+  });
+
   it('takes a report of a microblog post from its page’s Report button', async () => {
     const post = (await ada.http.post('/api/v1/microblog/posts').send({ body: 'Buy my old bike' }).expect(201)).body;
     const page = await bob.http.get(`/microblog/posts/${post.id}`).expect(200);
