@@ -148,7 +148,9 @@ export type GateDecision =
  * ```
  */
 export interface ContentGate {
+  /** A name for the gate, such as `'no-shouting'`, that tells it apart from other plugins' gates. */
   name: string;
+  /** Decides on one submission or edit; the first `reject` or `hold` stops the chain. */
   check(input: GateInput): Promise<GateDecision> | GateDecision;
 }
 

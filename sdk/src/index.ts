@@ -2,6 +2,7 @@
  * `@plein/sdk`: the one package a Plein plugin imports.
  *
  * @packageDocumentation
+ * @module \@plein/sdk
  */
 export { SDK_VERSION } from './version';
 export { PLUGIN_ID_PATTERN, DOTTED_NAME_PATTERN, tablePrefix } from './naming';

@@ -49,8 +49,11 @@ export interface PluginContext {
  * ```
  */
 export interface PluginLifecycle {
+  /** Runs in dependency order before the server listens. */
   init?(ctx: PluginContext): Promise<void> | void;
+  /** Runs once every plugin is initialised and jobs may be enqueued or scheduled. */
   ready?(ctx: PluginContext): Promise<void> | void;
+  /** Runs in reverse dependency order while in-flight work drains. */
   shutdown?(ctx: PluginContext): Promise<void> | void;
 }
 

@@ -3,6 +3,7 @@
  * per test file, drive it over HTTP, and tear it down.
  *
  * @packageDocumentation
+ * @module \@plein/sdk/testing
  */
 import type { Agent } from 'supertest';
 import type { PluginDefinition } from '../plugin';
@@ -46,8 +47,11 @@ export interface TestUser {
  * ```
  */
 export interface TestClock {
+  /** The time the intranet under test sees now. */
   now(): Date;
+  /** Stands the clock still at `at` until the next `set` or `advance`. */
   set(at: Date): void;
+  /** Moves the clock forward by `ms` milliseconds. */
   advance(ms: number): void;
 }
 
