@@ -18,7 +18,8 @@
 // the raw path and a raw handler `(ctx, url) => body` that runs the same queries through `ctx.db`
 // (see makeRawDb). A plugin brings its own pairs in `plugins/<id>/bench/scenario.js` (see
 // loadScenarios and tests/bench/README.md): the bench boots its plugin, runs its seed and loads its
-// pairs after the kudos ones.
+// pairs after the kudos ones. Core routes that need a volume of content (search, the activity
+// stream) have scenarios of the same shape in `tests/bench/scenarios/`.
 'use strict';
 
 const fs = require('node:fs');
@@ -63,8 +64,8 @@ function usage() {
     '  --side S          both (default), plein or raw: load one side only (for profiling, e.g.',
     '                    node --cpu-prof tests/bench/run.js --side plein --only kudos)',
     '  --root DIR        bench the built checkout in DIR instead of this one (default: this one)',
-    '  --scenarios a,b   plugin scenarios to add (plugins/<id>/bench/scenario.js; default: all there are,',
-    '                    "none" for none)',
+    '  --scenarios a,b   scenarios to add (plugins/<id>/bench/scenario.js, tests/bench/scenarios/*.js;',
+    '                    default: all there are, "none" for none)',
     "  --set S.K=V       a scenario's seed option, e.g. --set wiki.revisions=1000 (repeatable)",
     'DATABASE_URL=mysql://user:pass@host:3306/any runs on MySQL/MariaDB (database plein_bench).',
   ].join('\n');
@@ -485,17 +486,25 @@ const PAIRS = [
 ];
 
 /**
- * Plugin scenarios: `plugins/<id>/bench/scenario.js` in the checkout, each
- * `{ name, plugin, defaults?, seed(ctx, opts), pairs(seeded) }` (tests/bench/README.md).
- * `--scenarios` picks some by name; `none` picks none.
+ * Scenarios: `plugins/<id>/bench/scenario.js` in the checkout, then core's own in
+ * `tests/bench/scenarios/*.js` (core routes over a plugin's content; `core: true`, so their pair
+ * names are not prefixed), each `{ name, plugin, defaults?, seed(ctx, opts), pairs(seeded) }`
+ * (tests/bench/README.md). `--scenarios` picks some by name; `none` picks none.
  */
 function loadScenarios(root, wanted) {
   if (wanted === 'none') return [];
   const dir = path.join(root, 'plugins');
-  const found = (fs.existsSync(dir) ? fs.readdirSync(dir) : [])
-    .map((id) => path.join(dir, id, 'bench', 'scenario.js'))
-    .filter((file) => fs.existsSync(file))
-    .map((file) => ({ file, ...require(file) }));
+  const coreDir = path.join(root, 'tests', 'bench', 'scenarios');
+  const found = [
+    ...(fs.existsSync(dir) ? fs.readdirSync(dir) : [])
+      .map((id) => path.join(dir, id, 'bench', 'scenario.js'))
+      .filter((file) => fs.existsSync(file))
+      .map((file) => ({ file, ...require(file) })),
+    ...(fs.existsSync(coreDir) ? fs.readdirSync(coreDir).sort() : [])
+      .filter((name) => name.endsWith('.js'))
+      .map((name) => path.join(coreDir, name))
+      .map((file) => ({ file, core: true, ...require(file) })),
+  ];
   if (!wanted) return found;
   const names = wanted
     .split(',')
@@ -507,6 +516,29 @@ function loadScenarios(root, wanted) {
         `--scenarios: no scenario "${name}" (there are: ${found.map((s) => s.name).join(', ') || 'none'})`,
       );
   return found.filter((s) => names.includes(s.name));
+}
+
+/**
+ * The booted plugins' content types, for baselines that list content of any plugin: name →
+ * `{ urlPattern, table, idColumn }`, where table is the plugin's table of its items (its
+ * `itemTable`, else the name with the dot made an underscore; null when no such table has a
+ * one-column primary key and a `content_id` column), the rule core's cross-plugin lists follow.
+ */
+function contentTypesOf(plein) {
+  const types = new Map();
+  for (const plugin of plein.registry.all())
+    for (const type of plugin.definition.contentTypes || []) {
+      const tableName = type.itemTable || type.name.replace(/\./g, '_');
+      const meta = plein.db.dataSource.entityMetadatas.find((m) => m.tableName === tableName);
+      const usable =
+        meta && meta.primaryColumns.length === 1 && meta.columns.some((c) => c.databaseName === 'content_id');
+      types.set(type.name, {
+        urlPattern: type.urlPattern,
+        table: usable ? meta.tableName : null,
+        idColumn: usable ? meta.primaryColumns[0].databaseName : null,
+      });
+    }
+  return types;
 }
 
 /** One line of progress on stderr, rewritten in place on a terminal. */
@@ -879,9 +911,11 @@ async function main() {
       cleanups.push(() => mysqlAdmin(target, `DROP DATABASE IF EXISTS \`${target.database}\``));
     }
     console.error(`bench: booting Plein on ${target.engine === 'mysql' ? redact(target.databaseUrl) : target.file}`);
+    // Each plugin once: a core scenario may boot a plugin that has a scenario of its own.
+    const plugins = new Set(['@plein/example-kudos', ...scenarios.map((s) => s.plugin).filter(Boolean)]);
     const env = {
       PLEIN_DATA_DIR: tmpDir,
-      PLEIN_PLUGINS: ['@plein/example-kudos', ...scenarios.map((s) => s.plugin)].join(','),
+      PLEIN_PLUGINS: [...plugins].join(','),
       PLEIN_SECRET: 'bench-secret-not-for-production',
       DATABASE_URL: target.databaseUrl,
       PORT: '0',
@@ -938,7 +972,7 @@ async function main() {
         const asUser = pair.as && pair.as !== 'anonymous' ? pair.as : null;
         allPairs.push({
           ...pair,
-          name: pair.name.startsWith(scenario.name) ? pair.name : `${scenario.name} ${pair.name}`,
+          name: scenario.core || pair.name.startsWith(scenario.name) ? pair.name : `${scenario.name} ${pair.name}`,
           sameBody: pair.sameBody !== false,
           asUser,
           headers: asUser ? { authorization: `Bearer ${await tokenFor(asUser)}` } : {},
@@ -959,6 +993,7 @@ async function main() {
       plugins: plein.registry
         .all()
         .map((p) => ({ id: p.definition.id, version: p.definition.version, state: p.state })),
+      contentTypes: contentTypesOf(plein),
     };
     const raw = await startRawServer(allPairs, ctx);
     cleanups.push(() => new Promise((resolve) => raw.close(() => resolve())));
