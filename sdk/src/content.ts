@@ -79,6 +79,11 @@ export interface ContentRecord {
   excerpt: string | null;
   /** Why the item is held, hidden or deleted (shown to its author). */
   statusReason: string | null;
+  /**
+   * Who among those who may see the item's space may read it, as a key of its plugin
+   * (`forum:category:42`), or null for everyone there. See {@link Contents.registerAudiences}.
+   */
+  audience: string | null;
   createdAt: Date;
   updatedAt: Date;
   editedAt: Date | null;
@@ -100,6 +105,11 @@ export interface ContentSubmission {
   text: string;
   /** Short plain text for lists and notifications; derived from `text` when absent. */
   excerpt?: string | null;
+  /**
+   * Narrows who may read the item within its space: a key of the submitting plugin
+   * (`<pluginId>:…`), see {@link Contents.registerAudiences}. Absent or null: all who see the space.
+   */
+  audience?: string | null;
 }
 
 /**
@@ -189,6 +199,34 @@ export interface ContentVisibility {
    */
   applyTo<Q extends import('typeorm').SelectQueryBuilder<any>>(qb: Q, contentIdColumn: string, alias?: string): Q;
 }
+
+/**
+ * Options of {@link Contents.visibleTo}.
+ *
+ * @example
+ * ```ts
+ * const visibility = await contents.visibleTo(user, { audiences: true });
+ * ```
+ */
+export interface VisibilityOptions {
+  /**
+   * Also keep out items whose audience (see {@link Contents.registerAudiences}) the user is not in.
+   * Lists that span plugins (search, the activity stream) need it; a plugin's list of its own items
+   * usually applies its own finer rules already.
+   */
+  audiences?: boolean;
+}
+
+/**
+ * The audiences of one plugin that a person is in (see {@link Contents.registerAudiences}):
+ * keys such as `forum:category:42`, each starting with the plugin's id and a colon.
+ *
+ * @example
+ * ```ts
+ * const resolver: AudienceResolver = async (viewer) => (await readableCategories(viewer)).map((c) => `forum:category:${c.id}`);
+ * ```
+ */
+export type AudienceResolver = (viewer: import('./users').UserRef | null) => Promise<readonly string[]>;
 
 /**
  * One item as {@link Contents.scan} reads it: the record and its search text (title and text as
@@ -347,7 +385,34 @@ export abstract class Contents {
    * contents.visibleTo(user).applyTo(qb, 'k.contentId');
    * ```
    */
-  abstract visibleTo(user: { id: string } | null): Promise<ContentVisibility>;
+  abstract visibleTo(user: { id: string } | null, options?: VisibilityOptions): Promise<ContentVisibility>;
+
+  /**
+   * Moves items of this plugin to another audience (or to none: everyone who sees the space), e.g.
+   * the posts of a topic moved to another category. Keys must start with the plugin's id and a
+   * colon. Lists and search read the audience when they run, so nothing needs reindexing.
+   *
+   * @example
+   * ```ts
+   * await contents.setAudience(postContentIds, `forum:category:${target.id}`);
+   * ```
+   */
+  abstract setAudience(contentIds: readonly string[], audience: string | null): Promise<void>;
+
+  /**
+   * Registers how this plugin tells which of its audiences a person is in. Core asks it when a
+   * list spans plugins (search, the activity stream, digests) and when one item is checked with
+   * {@link Contents.getVisible}: an item with an audience is shown only to those in it (moderators
+   * who may review the item's space see it regardless). The resolver runs once per such request;
+   * keep it to one cheap query. A disabled plugin's resolver is not asked, and its items are not
+   * listed then anyway.
+   *
+   * @example
+   * ```ts
+   * contents.registerAudiences(async (viewer) => (await this.categories.readableBy(viewer)).map((c) => `forum:category:${c.id}`));
+   * ```
+   */
+  abstract registerAudiences(resolver: AudienceResolver): void;
 
   /**
    * Where a person reads each item: its content type's `urlPattern` with the plugin's item id

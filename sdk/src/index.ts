@@ -63,6 +63,8 @@ export {
   type GateDecision,
   type SubmittedContent,
   type ContentVisibility,
+  type VisibilityOptions,
+  type AudienceResolver,
   type ContentEventPayload,
   type ScannedContent,
   type ContentScanOptions,

@@ -81,7 +81,7 @@ export class ActivityService {
     if (inactive.length) qb.andWhere('v.plugin_id NOT IN (:...inactive)', { inactive });
     // `<=` first gives the index a range to seek to; the OR breaks ties on the same instant by id.
     if (before) qb.andWhere('c.created_at <= :at AND (c.created_at < :at OR c.id < :id)', { at: before.at, id: before.id });
-    (await this.contents.visibleTo(user)).applyTo(qb, 'c.id', 'v');
+    (await this.contents.visibleTo(user, { audiences: true })).applyTo(qb, 'c.id', 'v');
     return qb.orderBy('c.created_at', 'DESC').addOrderBy('c.id', 'DESC').limit(limit);
   }
 

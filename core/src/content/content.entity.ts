@@ -13,6 +13,8 @@ export class ContentRow {
   @Column({ type: 'varchar', length: 500, nullable: true }) excerpt: string | null;
   @Column({ name: 'search_text', type: 'text', nullable: true }) searchText: string | null;
   @Column({ name: 'status_reason', type: 'varchar', length: 500, nullable: true }) statusReason: string | null;
+  /** A key of the owning plugin narrowing who may read the item within its space (`Contents.registerAudiences`). */
+  @Column({ type: 'varchar', length: 200, nullable: true }) audience: string | null;
   @Column({ name: 'created_at', type: 'datetime', precision: 3 }) createdAt: Date;
   @Column({ name: 'updated_at', type: 'datetime', precision: 3 }) updatedAt: Date;
   @Column({ name: 'edited_at', type: 'datetime', precision: 3, nullable: true }) editedAt: Date | null;

@@ -5,7 +5,9 @@ import { QueryFailedError, type DataSource, type EntityManager, type EntityTarge
 
 /** The part of better-sqlite3 that {@link DatabaseService.select} uses (the package ships no types). */
 interface Statement {
+  readonly reader: boolean;
   all(...values: unknown[]): unknown[];
+  run(...values: unknown[]): unknown;
 }
 interface SqliteConnection {
   prepare(sql: string): Statement;
@@ -146,7 +148,10 @@ export class DatabaseService extends Database {
         if (this.sqliteStatements.size >= 500) this.sqliteStatements.delete(this.sqliteStatements.keys().next().value as string);
         this.sqliteStatements.set(sql, statement);
       }
-      return Promise.resolve(statement.all(...values) as T[]);
+      if (statement.reader) return Promise.resolve(statement.all(...values) as T[]);
+      // A statement that returns no rows (`ANALYZE`): run, as TypeORM's query() would.
+      statement.run(...values);
+      return Promise.resolve([]);
     } catch (error) {
       this.dataSource.logger.logQueryError(error as Error, sql, values);
       return Promise.reject(new QueryFailedError(sql, values, error as Error));

@@ -92,7 +92,7 @@ export class SearchService {
     for (const [column, alias] of listColumns('c')) qb.addSelect(column, alias);
     qb.addSelect(score, 'score');
     this.index.match(qb, words);
-    (await this.contents.visibleTo(user)).applyTo(qb, 's.content_id', 'c');
+    (await this.contents.visibleTo(user, { audiences: true })).applyTo(qb, 's.content_id', 'c');
     // The index holds published items only; this keeps out one hidden before its event arrived.
     qb.andWhere(this.db.engine === 'sqlite' ? "+c.status = 'published'" : "c.status = 'published'");
     if (query.plugin) qb.andWhere('c.plugin_id = :plugin', { plugin: query.plugin });
