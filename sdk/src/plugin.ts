@@ -19,8 +19,11 @@ import type { PermissionDefinition } from './permissions';
  * ```
  */
 export interface NavigationItem {
+  /** A message key of the plugin's catalogue (or plain text), shown in the reader's language. */
   label: string;
+  /** Where the link goes, from the site root (`/kudos`). */
   path: string;
+  /** A permission name: the link is shown only to those who hold it. Absent: shown to everyone. */
   permission?: string;
 }
 
@@ -80,7 +83,9 @@ export interface PluginManifest {
   version: string;
   /** The semver range of `@plein/sdk` the plugin was written for, e.g. `^1.0.0`. */
   sdk: string;
+  /** The plugin's name as people read it (`Kudos`). */
   displayName: string;
+  /** One sentence on what the plugin does. */
   description?: string;
   /** Plugin ids this one needs (boot refuses without them), plus soft ones it uses when present. */
   dependsOn?: string[] | { required?: string[]; optional?: string[] };
@@ -88,7 +93,9 @@ export interface PluginManifest {
   entities?: Function[];
   /** Migrations, recorded in the table `migrations_<pluginId>`. */
   migrations?: MigrationClass[];
+  /** Permissions this plugin declares, for its routes' `@RequirePermission` and for roles to hold. */
   permissions?: PermissionDefinition[];
+  /** Kinds of user content this plugin owns (moderation, search and the activity stream see them). */
   contentTypes?: ContentTypeDefinition[];
   /** Events this plugin publishes. */
   events?: EventDefinition<any>[];
@@ -98,11 +105,13 @@ export interface PluginManifest {
   controllers?: Type[];
   /** Server-rendered page controllers, mounted under `/<pluginId>`. */
   pages?: Type[];
+  /** Nest providers: the plugin's services, event handlers (`@OnEvent`) and job processors (`@ProcessJob`). */
   providers?: Provider[];
   /** Folder of Handlebars views, relative to the package root; view `x` is `<pluginId>/x`. */
   views?: string;
   /** Folder of static files, relative to the package root, served at `/plugins/<pluginId>/`. */
   assets?: string;
+  /** Links this plugin adds to the main navigation. */
   navigation?: NavigationItem[];
   /** Kinds of notifications this plugin sends; users set a channel per kind. */
   notificationKinds?: NotificationKind[];
@@ -112,6 +121,7 @@ export interface PluginManifest {
   settings?: Type;
   /** `abort` (default): a failure stops the boot. `disable`: the plugin is marked failed and the rest runs. */
   failurePolicy?: 'abort' | 'disable';
+  /** Hooks run when the plugin starts, is ready and shuts down. */
   lifecycle?: PluginLifecycle;
 }
 

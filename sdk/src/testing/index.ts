@@ -30,6 +30,7 @@ export type TestHttp = Agent;
  * ```
  */
 export interface TestUser {
+  /** The user as a route's `@CurrentUser()` sees them. */
   user: SignedInUser;
   /** A personal access token for `Authorization: Bearer …`. */
   token: string;
@@ -97,6 +98,7 @@ export interface TestIntranet {
   readonly queue: 'embedded' | 'bullmq';
   /** Every event published since boot, in order. */
   readonly events: DeliveredEvent[];
+  /** The clock the intranet runs on: what `Clock.now()` answers in core and in the plugins. */
   readonly clock: TestClock;
   /**
    * Creates an active user (role `member` unless `roles` says otherwise) and a token for them.
