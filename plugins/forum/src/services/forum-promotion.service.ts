@@ -191,6 +191,8 @@ export class ForumPromotionService {
     const people = await this.users.findByIds([opening.authorId, solution.authorId]);
     const title = topic.title;
     const body = [
+      '## Question',
+      '',
       quote(opening.body),
       '',
       `— ${personLink(people.get(opening.authorId) ?? null)}, [the topic in the forum](${topicUrl(topic.id)})`,

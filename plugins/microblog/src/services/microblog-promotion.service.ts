@@ -213,6 +213,8 @@ export class MicroblogPromotionService {
     const people = await this.users.findByIds([question.authorId, answer.authorId]);
     const title = questionTitle(question.body);
     const body = [
+      '## Question',
+      '',
       quote(question.body),
       '',
       `— ${personLink(people.get(question.authorId) ?? null)}, [the question in the microblog](${postUrl(question.id)})`,
