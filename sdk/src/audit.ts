@@ -13,6 +13,7 @@ export interface AuditEntry {
   subject?: string;
   /** Who did it; absent for the system. */
   actorId?: string | null;
+  /** Anything else worth keeping about it, stored as JSON, e.g. `{ reason: 'spam' }`. */
   details?: Record<string, unknown>;
 }
 

@@ -14,6 +14,7 @@ export interface EventDefinition<Payload = unknown> {
   readonly [DEFINITION_KIND]: 'event';
   /** `<pluginId>.<noun>.<verb-in-past-tense>`, e.g. `forum.topic.created`. */
   readonly name: string;
+  /** What happened, in one sentence, for the people who read the plugin's events. */
   readonly description?: string;
   /** Never set: carries the payload type. */
   readonly __payload?: Payload;
@@ -46,10 +47,13 @@ export function defineEvent<Payload>(name: string, options: { description?: stri
 export interface DeliveredEvent<Payload = unknown> {
   /** Unique per publication; durable handlers use it to stay idempotent. */
   readonly id: string;
+  /** The event's name, as in its {@link EventDefinition}. */
   readonly name: string;
+  /** What the publisher passed to {@link EventBus.publish}. */
   readonly payload: Payload;
   /** The plugin that published it (`core` for core events). */
   readonly publisher: string;
+  /** When it was published. */
   readonly occurredAt: Date;
 }
 

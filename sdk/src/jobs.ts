@@ -28,7 +28,9 @@ export interface JobDefinition<Data = unknown> {
   readonly [DEFINITION_KIND]: 'job';
   /** `<pluginId>.<verb-noun>`, e.g. `forum.reindex-topic`. */
   readonly name: string;
+  /** What the job does, in one sentence. */
   readonly description?: string;
+  /** The retry policy, with the defaults filled in. */
   readonly retry: Required<JobRetry>;
   /** How many of this job one worker runs at once (default 1). */
   readonly concurrency: number;
@@ -73,7 +75,9 @@ export function defineJob<Data>(
  * ```
  */
 export interface JobContext {
+  /** The job's id, the same on every attempt. */
   readonly id: string;
+  /** The job's name, as in its {@link JobDefinition}. */
   readonly name: string;
   /** 1 on the first run, 2 on the first retry, … */
   readonly attempt: number;
@@ -114,13 +118,21 @@ export type JobSchedule = { every: number; pattern?: never } | { pattern: string
  * ```
  */
 export interface JobInfo {
+  /** The job's id. */
   id: string;
+  /** The job's name, as in its {@link JobDefinition}. */
   name: string;
+  /** Waiting to run, delayed until a later time, running, done, or failed after its last retry. */
   state: 'waiting' | 'delayed' | 'active' | 'completed' | 'failed';
+  /** How many times it has run so far. */
   attempts: number;
+  /** The data it was enqueued with. */
   data: unknown;
+  /** The message of its last failure, or null. */
   error: string | null;
+  /** When it was enqueued. */
   createdAt: Date;
+  /** When it completed or finally failed; null until then. */
   finishedAt: Date | null;
 }
 

@@ -9,7 +9,9 @@ import { InvalidInput } from './problems';
  * ```
  */
 export interface Page<T> {
+  /** This page's items, in the list's order. */
   items: T[];
+  /** The cursor of the next page (sent back as `?cursor=`), or null on the last page. */
   nextCursor: string | null;
 }
 

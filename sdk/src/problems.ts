@@ -9,7 +9,9 @@ import { HttpException, HttpStatus } from '@nestjs/common';
  * ```
  */
 export interface FieldProblem {
+  /** The name of the invalid field in the request, e.g. `title`. */
   field: string;
+  /** What is wrong with it, for the person who filled it in. */
   message: string;
 }
 

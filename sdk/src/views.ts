@@ -85,6 +85,7 @@ export abstract class Views {
  * ```
  */
 export interface Flash {
+  /** How the theme shows the message. */
   kind: 'success' | 'info' | 'warning' | 'error';
   /** A message key of the plugin's or theme's catalogue (or plain text), shown in the reader's language. */
   message: string;
@@ -122,7 +123,9 @@ export const PAGE_REDIRECT = Symbol.for('plein.page-redirect');
  */
 export interface PageRedirect {
   readonly [PAGE_REDIRECT]: true;
+  /** Where the browser goes next. */
   readonly url: string;
+  /** A message shown once on the next page. */
   readonly flash?: Flash;
 }
 
