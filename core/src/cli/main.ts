@@ -1,16 +1,21 @@
 #!/usr/bin/env node
 import 'reflect-metadata';
+import { existsSync, statSync } from 'node:fs';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { bootPlein, BootError, type RunningPlein } from '../app/boot';
 import { ConfigError, loadConfig } from '../config/config';
 import { runCreatePlugin } from './create-plugin';
 import { runMigrate, runPluginsList, runPluginsSetEnabled, runSearchReindex, runTokenCreate, runUserCreate } from './commands';
 import { migrationProgress } from './progress';
+import { runThemeCheck, THEME_RULES } from './theme-check';
 
 /** Exit codes: 0 done, 1 failed (the reason is printed), 2 bad arguments (usage is printed). */
 export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
 
 export class UsageError extends Error {}
+
+/** The checked theme has errors; the report says which (nothing more to print). */
+class ThemeCheckFailed extends Error {}
 
 function serveUntilSignalled(plein: RunningPlein, what: string): Promise<void> {
   return new Promise((resolveDone) => {
@@ -101,6 +106,19 @@ export function buildProgram(): Command {
     }, 500)
     .action(async (o: { batchSize: number }) => runSearchReindex(loadConfig(), o.batchSize));
 
+  const theme = program.command('theme').description('themes');
+  theme
+    .command('check')
+    .description('check a theme folder: the templates core renders, the partials and helpers its templates use, its message catalogues')
+    .argument('<dir>', 'the theme folder, e.g. themes/high-contrast')
+    .option('--json', 'print the report as JSON')
+    .addHelpText('after', `\nRules (exit 1 when any error is found, 0 with warnings only):\n${Object.entries(THEME_RULES).map(([code, r]) => `  ${code} ${r.name.padEnd(19)} ${r.severity.padEnd(7)}  ${r.summary}`).join('\n')}\n`)
+    .action(async (dir: string, o: { json?: boolean }, command: Command) => {
+      if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new UsageError(`plein theme check: expected a theme folder, found no folder at ${dir}\nUsage: plein theme ${command.name()} ${command.usage()}`);
+      // The config gives the enabled plugins and where parent themes are; a check needs no secret.
+      if (!(await runThemeCheck(loadConfig(process.env, { secret: 'unused' }), dir, Boolean(o.json)))) throw new ThemeCheckFailed();
+    });
+
   program
     .command('create-plugin')
     .description('scaffold a plugin that builds and passes its own test')
@@ -128,6 +146,7 @@ export async function main(argv: string[]): Promise<number> {
       if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') return EXIT.ok;
       return EXIT.usage;
     }
+    if (error instanceof ThemeCheckFailed) return EXIT.failed;
     if (error instanceof UsageError) {
       process.stderr.write(`${error.message}\n`);
       return EXIT.usage;
