@@ -16,9 +16,11 @@ export interface NotificationInput {
    * title in their own language, with `{name}` placeholders filled from `params`.
    */
   titleKey?: string;
+  /** Values for the `{placeholders}` of `titleKey`. */
   params?: Record<string, string | number>;
   /** Where following the notification leads (a path on this intranet). */
   url: string;
+  /** The content item it is about, if any; stored with the notification and listed with it. */
   contentId?: string | null;
 }
 
@@ -32,8 +34,11 @@ export interface NotificationInput {
  * ```
  */
 export interface NotificationKind {
+  /** `<pluginId>.<noun>.<verb>`, e.g. `kudos.received`. */
   kind: string;
+  /** What people choose a channel for on their notification settings, e.g. `Someone thanked me`. */
   label: string;
+  /** The channel of someone who has not chosen one (default `in-app`). */
   defaultChannel?: 'off' | 'in-app' | 'email';
 }
 

@@ -24,6 +24,7 @@ export interface PermissionDefinition {
   readonly [DEFINITION_KIND]: 'permission';
   /** `<pluginId>.<noun>.<verb>`, e.g. `forum.topic.lock`. */
   readonly name: string;
+  /** What holding it allows, shown to admins who grant it. */
   readonly description: string;
   /** Built-in roles that hold it on a fresh install (admins hold every permission). */
   readonly defaultRoles: readonly BuiltInRole[];
@@ -63,7 +64,9 @@ export function definePermission(
  * ```
  */
 export interface PermissionContext {
+  /** The space the action is in: grants scoped to that space count too. */
   spaceId?: string | null;
+  /** Who owns the thing acted on: its owner may act with the permission's `-own` variant. */
   ownerId?: string | null;
 }
 

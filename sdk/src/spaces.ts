@@ -7,10 +7,15 @@
  * ```
  */
 export interface SpaceRef {
+  /** The space's id. */
   id: string;
+  /** Its name in URLs (`/spaces/<slug>`). */
   slug: string;
+  /** Its name as people read it. */
   name: string;
+  /** `private`: only its members see it and its content. */
   visibility: 'public' | 'private';
+  /** How people join: on their own, by a request a space admin accepts, or only when invited. */
   joinPolicy: 'open' | 'request' | 'invite';
 }
 

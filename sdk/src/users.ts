@@ -9,8 +9,11 @@ import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
  * ```
  */
 export interface UserRef {
+  /** The user's id. */
   id: string;
+  /** The unique name people mention them by (`ada` in `@ada`). */
   handle: string;
+  /** The name shown to others. */
   displayName: string;
 }
 
@@ -23,8 +26,11 @@ export interface UserRef {
  * ```
  */
 export interface SignedInUser extends UserRef {
+  /** Their e-mail address; never show it to others. */
   email: string;
+  /** The names of the roles they hold across the site (`member`, `moderator`, `admin` or custom ones). */
   roles: string[];
+  /** The account's state: `active`, or `suspended` or `deactivated` by an admin. */
   status: 'active' | 'suspended' | 'deactivated';
   /** The language the user chose (`en`, `nl`), or null to follow the browser. */
   locale: string | null;
