@@ -97,6 +97,8 @@ const MATRIX: Record<string, Row> = {
   'DELETE /api/v1/spaces/:space/members/:userId': SPACE_MANAGE,
   'POST /api/v1/spaces/:space/join': SPACE_JOIN,
   'POST /api/v1/spaces/:space/leave': SPACE_JOIN,
+  'GET /api/v1/spaces/:space/plugins': SPACE_VISIBLE,
+  'PUT /api/v1/spaces/:space/plugins/:id': SPACE_MANAGE,
   'GET /api/v1/permissions': SIGNED_IN,
   'GET /api/v1/roles': ADMIN,
   'POST /api/v1/roles': ADMIN,
@@ -110,6 +112,7 @@ const MATRIX: Record<string, Row> = {
   'GET /api/v1/plugins': ADMIN,
   'POST /api/v1/plugins/:id/enable': ADMIN,
   'POST /api/v1/plugins/:id/disable': ADMIN,
+  'PUT /api/v1/plugins/:id/space-policy': ADMIN,
   'GET /api/v1/jobs': ADMIN,
   'GET /api/v1/audit': ADMIN,
   // core.activity.read and core.search.use: members (what each finds is Contents.visibleTo's business)
@@ -163,6 +166,7 @@ const MATRIX: Record<string, Row> = {
   'POST /spaces/:slug/members': SPACE_MANAGE,
   'POST /spaces/:slug/members/:userId': SPACE_MANAGE,
   'POST /spaces/:slug/members/:userId/remove': SPACE_MANAGE,
+  'POST /spaces/:slug/plugins/:id': SPACE_MANAGE,
   'GET /admin/users': PAGE_ADMIN,
   'POST /admin/users': PAGE_ADMIN,
   'POST /admin/users/:id': PAGE_ADMIN,
@@ -172,6 +176,7 @@ const MATRIX: Record<string, Row> = {
   'GET /admin/plugins': PAGE_ADMIN,
   'POST /admin/plugins/:id/enable': PAGE_ADMIN,
   'POST /admin/plugins/:id/disable': PAGE_ADMIN,
+  'POST /admin/plugins/:id/space-policy': PAGE_ADMIN,
   'GET /admin/audit': PAGE_ADMIN,
   'GET /activity': PAGE_SIGNED_IN,
   'GET /search': PAGE_SIGNED_IN,
@@ -299,6 +304,11 @@ describe('authorization matrix', () => {
     };
     for (const p of plugins.items.filter((p) => p.state === 'disabled'))
       await admin.post(`/api/v1/plugins/${p.id}/enable`).expect(200);
+    const inSpace = (await admin.get(`/api/v1/spaces/${f.privateSpace.id}/plugins`).expect(200)).body as {
+      items: Array<{ id: string; choice: boolean | null }>;
+    };
+    for (const p of inSpace.items.filter((p) => p.choice === false))
+      await admin.put(`/api/v1/spaces/${f.privateSpace.id}/plugins/${p.id}`).send({ enabled: true }).expect(200);
     const members = (await admin.get(`/api/v1/spaces/${f.privateSpace.id}/members`).expect(200)).body as {
       items: Array<{ user: { id: string }; role: string }>;
     };

@@ -21,6 +21,8 @@ import { NotificationsController } from '../notifications/notifications.controll
 import { NotificationsService } from '../notifications/notifications.service';
 import { PermissionsController } from '../permissions/permissions.controller';
 import { SpacesController } from '../spaces/spaces.controller';
+import { SpacePluginsController, SpacePolicyController } from '../spaces/space-plugins.controller';
+import { SpacePluginsService } from '../spaces/space-plugins.service';
 import { SpacesService } from '../spaces/spaces.service';
 import { UsersController } from '../users/users.controller';
 import { AuditController } from '../audit/audit.controller';
@@ -80,6 +82,8 @@ export const coreControllers: Type[] = [
   AuthController,
   UsersController,
   SpacesController,
+  SpacePluginsController,
+  SpacePolicyController,
   PermissionsController,
   NotificationsController,
   DigestController,
@@ -146,6 +150,8 @@ export function buildAppModule(core: CoreServices, plugins: InstalledPlugin[]): 
     { provide: ThrottleService, useValue: core.throttle },
     { provide: SpacesService, useValue: core.spaces },
     { provide: Spaces, useValue: core.spaces },
+    // Which plugins are on in which space; kept as long as plugin state between polls.
+    { provide: SpacePluginsService, useValue: new SpacePluginsService(core.db, core.registry, core.clock, core.config.statePollMs) },
     { provide: ContentsService, useValue: core.contents },
     { provide: NotificationsService, useValue: core.notifications },
     { provide: PasswordResetService, useValue: core.passwordReset },

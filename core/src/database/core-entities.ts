@@ -8,6 +8,7 @@ import { NotificationPrefRow, NotificationRow } from '../notifications/notificat
 import { GrantRow, PermissionSeedRow, RoleRow } from '../permissions/role.entities';
 import { PluginStateRow } from '../plugins/plugin-state.entity';
 import { SettingRow } from '../settings/setting.entity';
+import { PluginSpacePolicyRow, SpacePluginRow } from '../spaces/space-plugins.entities';
 import { MembershipRow, SpaceRow } from '../spaces/space.entities';
 import { TokenRow, UserRow } from '../users/user.entity';
 
@@ -28,6 +29,8 @@ export const coreEntities = [
   PermissionSeedRow,
   SpaceRow,
   MembershipRow,
+  SpacePluginRow,
+  PluginSpacePolicyRow,
   ContentRow,
   NotificationRow,
   NotificationPrefRow,

@@ -6,6 +6,7 @@ import type { FastifyRequest } from 'fastify';
 import { ANON_COOKIE, AuthService, SESSION_COOKIE } from '../auth/auth.service';
 import { PermissionsService } from '../permissions/permissions.service';
 import { PluginRegistry } from '../plugins/plugin-registry';
+import { SpacePluginsService } from '../spaces/space-plugins.service';
 import { SpacesService } from '../spaces/spaces.service';
 import { UsersService } from '../users/users.service';
 
@@ -31,8 +32,8 @@ function readPath(request: PleinRequest, locator: string): string | undefined {
 /**
  * One guard for every route, in this order: a disabled plugin's routes are 404; the caller is
  * identified (bearer token or session cookie); a cookie-authenticated change must carry the CSRF
- * token and come from this site; the route's space, if it names one, must be visible (404
- * otherwise); then `@Public()` or `@RequirePermission` decides.
+ * token and come from this site; the route's space, if it names one, must be visible and, for a
+ * plugin's route, use that plugin (404 otherwise); then `@Public()` or `@RequirePermission` decides.
  */
 @Injectable()
 export class AccessGuard implements CanActivate {
@@ -43,6 +44,7 @@ export class AccessGuard implements CanActivate {
     private readonly auth: AuthService,
     private readonly permissions: PermissionsService,
     private readonly spaces: SpacesService,
+    private readonly spacePlugins: SpacePluginsService,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -65,6 +67,8 @@ export class AccessGuard implements CanActivate {
         if (!space) throw new NotFoundException('No such space, or it is private');
         spaceId = space.id;
         state.spaceId = space.id;
+        // A plugin its space turned off (or the site turned off for spaces) has no routes there.
+        if (owner && !(await this.spacePlugins.isEnabled(space.id, owner))) throw new NotFoundException(`This space does not use ${owner}`);
       }
     }
     await this.permissions.assert(state.user, requirement.name, { spaceId });

@@ -5,6 +5,8 @@ import { I18n } from '../i18n/i18n';
 import { NotificationsService } from '../notifications/notifications.service';
 import { corePermissions } from '../permissions/core-permissions';
 import { PermissionsService } from '../permissions/permissions.service';
+import { PluginRegistry } from '../plugins/plugin-registry';
+import { SpacePluginsService } from '../spaces/space-plugins.service';
 import type { SpaceRow } from '../spaces/space.entities';
 import { SpacesService } from '../spaces/spaces.service';
 import { UsersService } from '../users/users.service';
@@ -24,6 +26,8 @@ export class SpacesPage {
     @Inject(NotificationsService) private readonly notifications: NotificationsService,
     @Inject(AuditService) private readonly audit: AuditService,
     @Inject(I18n) private readonly i18n: I18n,
+    @Inject(PluginRegistry) private readonly registry: PluginRegistry,
+    @Inject(SpacePluginsService) private readonly spacePlugins: SpacePluginsService,
   ) {}
 
   @Get()
@@ -163,6 +167,27 @@ export class SpacesPage {
     return flashRedirect(`/spaces/${space.slug}`, 'success', 'core.spaces.memberRemoved', { name: member?.displayName ?? '' });
   }
 
+  /**
+   * Turns one plugin on or off for the space: a form per plugin whose checkbox `enabled` is sent
+   * only when ticked. The same change and audit entry as `PUT /api/v1/spaces/:space/plugins/:id`.
+   */
+  @Post(':slug/plugins/:id')
+  @RequirePermission(corePermissions.manageSpace, { space: 'params.slug' })
+  async setPlugin(@Param('slug') slug: string, @Param('id') id: string, @Body() body: FormBody, @CurrentUser() current: SignedInUser | null): Promise<PageRedirect> {
+    const user = signedIn(current);
+    const space = await this.visible(user, slug);
+    const enabled = ['on', 'true', '1'].includes(String((body as Record<string, unknown>).enabled ?? ''));
+    const plugin = await this.spacePlugins.one(space.id, id);
+    try {
+      await this.spacePlugins.choose(space.id, id, enabled, user.id);
+    } catch (error) {
+      if (error instanceof ConflictException) return flashRedirect(`/spaces/${space.slug}`, 'error', plugin.siteEnabled ? 'core.spaces.plugins.decidedBySite' : 'core.spaces.plugins.offForSite', { name: plugin.displayName });
+      throw error;
+    }
+    await this.audit.record('core', { action: enabled ? 'core.space.plugin-enabled' : 'core.space.plugin-disabled', subject: `space:${space.id}`, actorId: user.id, details: { pluginId: id } });
+    return flashRedirect(`/spaces/${space.slug}`, 'success', enabled ? 'core.spaces.plugins.turnedOn' : 'core.spaces.plugins.turnedOff', { name: plugin.displayName });
+  }
+
   /** The same change, audit entry and notification as `POST /api/v1/spaces/:id/members`. */
   private async setMember(space: SpaceRow, member: { id: string }, role: (typeof SPACE_ROLES)[number], actor: SignedInUser): Promise<void> {
     await this.spaces.setMember(space.id, member.id, role);
@@ -210,6 +235,14 @@ export class SpacesPage {
       roles: SPACE_ROLES.map((value) => ({ value, label: this.i18n.t(locale, `core.spaces.role.${value}`), selected: value === r.role })),
     });
     const members = rows.filter((r) => r.status === 'active').map(describe);
+    const plugins = await this.spacePlugins.list(space.id);
+    // The space's own navigation: each plugin it uses, as the site navigation names it, to those who may use it.
+    const tools: Array<{ label: string; path: string }> = [];
+    for (const item of this.registry.navigation()) {
+      if (!plugins.some((p) => p.id === item.pluginId && p.enabled)) continue;
+      if (item.permission && !(await this.permissions.can(user, item.permission, { spaceId: space.id }))) continue;
+      tools.push({ label: this.i18n.t(locale, item.label), path: item.path });
+    }
     return {
       title: space.name,
       space: { slug: space.slug, name: space.name, description: space.description, visibility: space.visibility, joinPolicy: space.joinPolicy, createdAt: space.createdAt },
@@ -223,6 +256,16 @@ export class SpacesPage {
       canJoin: canJoin && !mine && space.joinPolicy !== 'invite',
       roleChoices: SPACE_ROLES.map((value) => ({ value, label: this.i18n.t(locale, `core.spaces.role.${value}`) })),
       memberForm: memberForm ?? emptyForm({ role: 'member' }),
+      tools,
+      plugins: canManage
+        ? plugins.map((p) => ({
+            id: p.id,
+            displayName: p.displayName,
+            enabled: p.enabled,
+            locked: !p.spaceMayChange || !p.siteEnabled,
+            note: !p.siteEnabled ? this.i18n.t(locale, 'core.spaces.plugins.noteOffForSite') : p.spaceMayChange ? null : this.i18n.t(locale, `core.spaces.plugins.note.${p.policy}`),
+          }))
+        : [],
     };
   }
 }

@@ -1,4 +1,4 @@
-import { ValidateIf, IsIn, IsNotEmpty, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { ValidateIf, IsBoolean, IsIn, IsNotEmpty, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 
 export class CreateSpaceDto {
   @IsString() @Matches(/^[a-z0-9][a-z0-9-]{1,62}$/, { message: 'must be 2–63 characters: a-z, 0-9 and dashes' }) slug: string;
@@ -18,4 +18,13 @@ export class UpdateSpaceDto {
 export class AddMemberDto {
   @IsString() @IsNotEmpty() @MaxLength(64) userId: string;
   @IsIn(['member', 'moderator', 'admin']) role: 'member' | 'moderator' | 'admin';
+}
+
+export class SpacePluginDto {
+  @IsBoolean() enabled: boolean;
+}
+
+export class SpacePolicyDto {
+  @IsIn(['space-choice', 'forced-on', 'forced-off']) policy: 'space-choice' | 'forced-on' | 'forced-off';
+  @IsOptional() @IsBoolean() defaultEnabled?: boolean;
 }
