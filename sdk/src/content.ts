@@ -14,6 +14,7 @@ export interface ContentTypeDefinition {
   readonly [DEFINITION_KIND]: 'content-type';
   /** `<pluginId>.<noun>`, e.g. `forum.post`. */
   readonly name: string;
+  /** The kind of item as people read it (`Forum post`). */
   readonly displayName: string;
   /**
    * Where a person reads one item; `{id}` is replaced by the plugin's item id, `{contentId}` by
@@ -69,13 +70,21 @@ export type ContentStatus = 'published' | 'pending' | 'hidden' | 'deleted';
  * ```
  */
 export interface ContentRecord {
+  /** Core's content id (not the plugin's own item id). */
   id: string;
+  /** The content type's name, e.g. `forum.post`. */
   type: string;
+  /** The plugin that owns the type. */
   pluginId: string;
+  /** The space it was posted in, or null for an organisation-wide item. */
   spaceId: string | null;
+  /** Who wrote it. */
   authorId: string;
+  /** Where it is in moderation: only `published` items are shown to readers. */
   status: ContentStatus;
+  /** Its title as stored, after the gates; null for types without one. */
   title: string | null;
+  /** Short plain text for lists and notifications. */
   excerpt: string | null;
   /** Why the item is held, hidden or deleted (shown to its author). */
   statusReason: string | null;
@@ -84,8 +93,11 @@ export interface ContentRecord {
    * (`forum:category:42`), or null for everyone there. See {@link Contents.registerAudiences}.
    */
   audience: string | null;
+  /** When it was submitted. */
   createdAt: Date;
+  /** When it or its status last changed. */
   updatedAt: Date;
+  /** When its author last edited it; null if never. */
   editedAt: Date | null;
 }
 
@@ -98,10 +110,15 @@ export interface ContentRecord {
  * ```
  */
 export interface ContentSubmission {
+  /** One of the submitting plugin's content types, or its name. */
   type: ContentTypeDefinition | string;
+  /** Who wrote it. */
   authorId: string;
+  /** The space it is posted in; absent or null for an organisation-wide item. */
   spaceId?: string | null;
+  /** Its title, for types that have one. */
   title?: string | null;
+  /** Its text as the author wrote it (Markdown for most types); gates read and may change it. */
   text: string;
   /** Short plain text for lists and notifications; derived from `text` when absent. */
   excerpt?: string | null;
@@ -121,7 +138,9 @@ export interface ContentSubmission {
  * ```
  */
 export interface GateInput extends Omit<ContentSubmission, 'type'> {
+  /** The content type's name, e.g. `forum.post`. */
   type: string;
+  /** The plugin that submits it. */
   pluginId: string;
   /** Null for a new item. */
   contentId: string | null;
@@ -174,8 +193,11 @@ export interface ContentGate {
  * ```
  */
 export interface SubmittedContent {
+  /** The stored record, with its id and the status the gates gave it. */
   record: ContentRecord;
+  /** The text to store in the plugin's own table: as submitted, or as a gate changed it. */
   text: string;
+  /** The title to store, likewise. */
   title: string | null;
 }
 
@@ -238,6 +260,7 @@ export type AudienceResolver = (viewer: import('./users').UserRef | null) => Pro
  * ```
  */
 export interface ScannedContent extends ContentRecord {
+  /** The search text: title and text as submitted, after the gates. */
   text: string;
 }
 
@@ -251,7 +274,9 @@ export interface ScannedContent extends ContentRecord {
  * ```
  */
 export interface ContentScanOptions {
+  /** Items created at or after this time. */
   since: Date;
+  /** Items created before this time; absent for up to now. */
   until?: Date;
   /** A space id, `null` for organisation-wide items only; absent for every item. */
   spaceId?: string | null;
@@ -271,13 +296,21 @@ export interface ContentScanOptions {
  * ```
  */
 export interface ContentEventPayload {
+  /** Core's content id of the item. */
   contentId: string;
+  /** The content type's name, e.g. `forum.post`. */
   type: string;
+  /** The plugin that owns the type. */
   pluginId: string;
+  /** The item's space, or null for an organisation-wide item. */
   spaceId: string | null;
+  /** Who wrote the item. */
   authorId: string;
+  /** The item's status after the change. */
   status: ContentStatus;
+  /** Why it was held, hidden or deleted, when a reason was given. */
   reason: string | null;
+  /** Who made the change, or null when no person did. */
   actorId: string | null;
 }
 
