@@ -3,9 +3,18 @@
  * and its space-scoped routes are gone, while other spaces keep them; the site's policy per plugin
  * (space-choice, forced-on, forced-off) wins over the space's choice. No restart in between.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import forum from '@plein/plugin-forum';
 import microblog from '@plein/plugin-microblog';
 import { createTestIntranet, type TestHttp, type TestIntranet, type TestUser } from '@plein/sdk/testing';
+import request from 'supertest';
+import { bootPlein, type RunningPlein } from '../../core/src/app/boot';
+import { loadConfig } from '../../core/src/config/config';
+import { dropMysqlDatabase } from '../../core/src/database/data-source';
+import { freshDatabase } from '../../core/src/testing';
+import { eventually } from './helpers';
 import { csrfOf, PASSWORD, signIn, submit } from './pages-helpers';
 
 jest.setTimeout(60_000);
@@ -157,5 +166,49 @@ describe('per-space plugins', () => {
     const page = await browser.get('/spaces/lab').set('accept-language', 'nl').expect(200);
     expect(page.text).toContain('In deze ruimte');
     expect(page.text).toContain('Plug-ins');
+  });
+});
+
+describe('per-space plugins on several instances', () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'plein-space-plugins-'));
+  const database = freshDatabase(dataDir);
+  const instances: RunningPlein[] = [];
+
+  async function instance(): Promise<RunningPlein> {
+    const config = loadConfig(
+      { ...process.env, PLEIN_CONFIG: undefined, PLEIN_DATA_DIR: dataDir, PLEIN_PLUGINS: '', DATABASE_URL: undefined },
+      { database, secret: 'test-secret', statePollMs: 100, runWorkers: false, root: resolve(__dirname, '../..'), configPath: null },
+    );
+    const plein = await bootPlein({ config, plugins: [microblog] as never, jobs: 'off', logger: ['error'] });
+    instances.push(plein);
+    return plein;
+  }
+
+  afterAll(async () => {
+    for (const plein of instances) await plein.close();
+    await dropMysqlDatabase(database).catch(() => undefined);
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('applies a change made through instance A at once on A and on B within the state beat', async () => {
+    const a = await instance();
+    const b = await instance();
+    const ada = await a.users.create({ email: 'ada@example.test', handle: 'ada', displayName: 'Ada', roles: [] });
+    const root = await a.users.create({ email: 'root@example.test', handle: 'root', displayName: 'Root', roles: ['admin'] });
+    const adaToken = `Bearer ${(await a.users.issueToken(ada.id, 'test')).token}`;
+    const rootToken = `Bearer ${(await a.users.issueToken(root.id, 'test')).token}`;
+    const on = (plein: RunningPlein) => request(plein.app.getHttpServer());
+    await on(a).post('/api/v1/spaces').set('authorization', adaToken).send({ slug: 'lab', name: 'Lab', visibility: 'public', joinPolicy: 'open' }).expect(201);
+    const stream = (plein: RunningPlein) => on(plein).get('/api/v1/microblog/spaces/lab/posts').set('authorization', adaToken);
+    // B has read the lab's plugins before the change.
+    await stream(b).expect(200);
+
+    await on(a).put('/api/v1/spaces/lab/plugins/microblog').set('authorization', adaToken).send({ enabled: false }).expect(200);
+    await stream(a).expect(404);
+    expect(await eventually(async () => (await stream(b)).status === 404)).toBe(true);
+
+    await on(a).put('/api/v1/plugins/microblog/space-policy').set('authorization', rootToken).send({ policy: 'forced-on' }).expect(200);
+    await stream(a).expect(200);
+    expect(await eventually(async () => (await stream(b)).status === 200)).toBe(true);
   });
 });
