@@ -143,3 +143,14 @@ export const unpinExpiredTopics = defineJob<Record<string, never>>('forum.unpin-
   attempts: 3,
   backoff: { type: 'exponential', delay: 1000 },
 });
+
+/**
+ * Gives every topic and post written before categories had audiences the audience of its topic's
+ * category (`forum:category:<id>`), so core's search, activity stream and digests keep restricted
+ * categories to their readers. Queued once when the forum starts; safe to run again.
+ */
+export const backfillAudiences = defineJob<Record<string, never>>('forum.backfill-audiences', {
+  description: 'Give older forum topics and posts the audience of their category',
+  attempts: 3,
+  backoff: { type: 'exponential', delay: 5000 },
+});

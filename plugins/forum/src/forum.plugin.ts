@@ -1,14 +1,15 @@
-import { definePlugin, Jobs } from '@plein/sdk';
+import { Contents, definePlugin, Jobs, Settings } from '@plein/sdk';
 import { ForumCategoriesController } from './controllers/forum-categories.controller';
 import { ForumPostsController } from './controllers/forum-posts.controller';
 import { ForumTopicsController } from './controllers/forum-topics.controller';
 import { forumEntities } from './entities';
-import { forumEvents, forumPostContent, forumTopicContent, unpinExpiredTopics } from './events';
+import { backfillAudiences, forumEvents, forumPostContent, forumTopicContent, unpinExpiredTopics } from './events';
 import { ForumInit1750000000000 } from './migrations/1750000000000-forum-init';
 import { ForumPromotion1770000000000 } from './migrations/1770000000000-forum-promotion';
 import { forumPages, ForumPageData } from './pages';
 import { forumPermissions } from './permissions';
 import { ForumAccessService } from './services/forum-access.service';
+import { ForumAudiencesService } from './services/forum-audiences.service';
 import { ForumCategoriesService } from './services/forum-categories.service';
 import { ForumHandlersService } from './services/forum-handlers.service';
 import { ForumListingService } from './services/forum-listing.service';
@@ -36,7 +37,7 @@ export default definePlugin({
   permissions: Object.values(forumPermissions),
   contentTypes: [forumTopicContent, forumPostContent],
   events: forumEvents,
-  jobs: [unpinExpiredTopics],
+  jobs: [unpinExpiredTopics, backfillAudiences],
   notificationKinds: forumNotificationKinds,
   controllers: [ForumCategoriesController, ForumTopicsController, ForumPostsController],
   pages: forumPages,
@@ -50,6 +51,7 @@ export default definePlugin({
     ForumTopicStateService,
     ForumPromotionService,
     ForumCategoriesService,
+    ForumAudiencesService,
     ForumTopicsService,
     ForumPostsService,
     ForumModerationService,
@@ -62,9 +64,17 @@ export default definePlugin({
   navigation: [{ label: 'forum.nav.label', path: '/forum', permission: forumPermissions.read.name }],
   settings: ForumSettings,
   lifecycle: {
+    // Each topic and post carries its category's audience; core asks which categories a person reads.
+    init: (ctx) => {
+      const audiences = ctx.get(ForumAudiencesService);
+      ctx.get(Contents).registerAudiences((viewer) => audiences.keysFor(viewer));
+    },
     // Reads unpin ended pins as they meet them; the job tidies the rest every ten minutes.
     ready: async (ctx) => {
       await ctx.get(Jobs).schedule(unpinExpiredTopics, {}, { every: 600_000 });
+      // Topics and posts from before audiences get theirs once (the job sets the flag when done).
+      if (!(await ctx.get(Settings).get<ForumSettings>()).audiencesBackfilled)
+        await ctx.get(Jobs).enqueue(backfillAudiences, {}, { jobId: backfillAudiences.name });
     },
   },
 });

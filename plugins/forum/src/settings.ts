@@ -34,4 +34,11 @@ export class ForumSettings {
   @Min(1)
   @Max(3650)
   unreadWindowDays = 30;
+
+  /**
+   * Set once `forum.backfill-audiences` has given older topics and posts their category's audience;
+   * set it back to false to have the forum queue it again when it next starts.
+   */
+  @IsBoolean()
+  audiencesBackfilled = false;
 }

@@ -22,6 +22,7 @@ import {
 import { forumPermissions } from '../permissions';
 import { ForumAccessService, type CategoryAccess, type SignedInViewer, type TopicAccess } from './forum-access.service';
 import { checkReason, checkTitle, checkUntil, FORUM_MESSAGES, idLike, invalid } from './forum-names';
+import { ForumAudiencesService, categoryAudience } from './forum-audiences.service';
 import { ForumNotifyService } from './forum-notify.service';
 import { ForumReadingService } from './forum-reading.service';
 import { ForumTopicStateService } from './forum-topic-state.service';
@@ -61,6 +62,7 @@ export class ForumModerationService {
     private readonly state: ForumTopicStateService,
     private readonly reading: ForumReadingService,
     private readonly notify: ForumNotifyService,
+    private readonly audiences: ForumAudiencesService,
   ) {}
 
   private async moderating(viewer: SignedInViewer, topicId: string): Promise<TopicAccess> {
@@ -122,6 +124,7 @@ export class ForumModerationService {
         const from = topic.categoryId;
         await this.db.repository(ForumTopic).update({ id: topic.id }, { categoryId: target.category.id });
         topic.categoryId = target.category.id;
+        await this.audiences.moveTopic(topic, target.category.id);
         await this.state.recountCategory(from);
         await this.state.recountCategory(target.category.id);
         await this.events.publish(forumTopicMoved, { ...this.payload(topic, viewer.id), fromCategoryId: from });
@@ -261,6 +264,7 @@ export class ForumModerationService {
         spaceId: topic.spaceId,
         title,
         text: title,
+        audience: categoryAudience(target.category.id),
       });
       const now = this.clock.now();
       const created: ForumTopic = {
@@ -294,6 +298,7 @@ export class ForumModerationService {
       await this.db.repository(ForumTopic).insert(created);
       for (const [i, post] of posts.entries())
         await this.db.repository(ForumPost).update({ id: post.id }, { topicId: created.id, position: i + 1 });
+      if (created.categoryId !== topic.categoryId) await this.audiences.moveTopic(created, created.categoryId);
       if (topic.solutionPostId && ids.includes(topic.solutionPostId))
         await this.db.repository(ForumTopic).update({ id: topic.id }, { solutionPostId: null });
       await this.state.recount(topic.id);
@@ -339,7 +344,11 @@ export class ForumModerationService {
       const offset = (await this.state.allocatePositions(target.topic.id, source.topic.lastPosition)) - 1;
       const moved = await this.db
         .repository(ForumPost)
-        .find({ select: { id: true }, where: { topicId: source.topic.id }, order: { position: 'ASC' } });
+        .find({
+          select: { id: true, contentId: true },
+          where: { topicId: source.topic.id },
+          order: { position: 'ASC' },
+        });
       await this.db
         .repository(ForumPost)
         .createQueryBuilder()
@@ -347,6 +356,12 @@ export class ForumModerationService {
         .set({ topicId: target.topic.id, position: () => `position + ${Math.trunc(offset)}` })
         .where('topic_id = :source', { source: source.topic.id })
         .execute();
+      // The moved posts (the merged topic's record is its opening post) take the target's category.
+      if (target.topic.categoryId !== source.topic.categoryId)
+        await this.audiences.setAudience(
+          moved.map((p) => p.contentId),
+          target.topic.categoryId,
+        );
       await this.db
         .repository(ForumTopic)
         .update(

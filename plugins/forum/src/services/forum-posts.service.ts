@@ -24,6 +24,7 @@ import {
   type Viewer,
 } from './forum-access.service';
 import { checkBody, checkTitle, FORUM_MESSAGES, invalid, TopicLockedError } from './forum-names';
+import { categoryAudience } from './forum-audiences.service';
 import { ForumNotifyService } from './forum-notify.service';
 import { ForumReadingService } from './forum-reading.service';
 import { ForumRenderService } from './forum-render.service';
@@ -129,6 +130,7 @@ export class ForumPostsService {
         authorId: viewer.id,
         spaceId: topic.spaceId,
         text: body,
+        audience: categoryAudience(topic.categoryId),
       });
       const rendered = await this.renderer.render(submitted.text);
       const now = submitted.record.createdAt;

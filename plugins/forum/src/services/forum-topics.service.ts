@@ -10,6 +10,7 @@ import type { ForumSettings } from '../settings';
 import { ForumAccessService, type SignedInViewer, type TopicAccess, type Viewer } from './forum-access.service';
 import { ForumListingService, type TopicCursor, type TopicFilter } from './forum-listing.service';
 import { checkBody, checkTags, checkTitle } from './forum-names';
+import { categoryAudience } from './forum-audiences.service';
 import { ForumNotifyService } from './forum-notify.service';
 import { ForumPromotionService, type PromotionView } from './forum-promotion.service';
 import { pageCount, pageRange } from './forum-paging';
@@ -104,6 +105,7 @@ export class ForumTopicsService {
         spaceId: category.spaceId,
         title,
         text: body,
+        audience: categoryAudience(category.id),
       });
       const finalTitle = checkTitle(submitted.title ?? title);
       const rendered = await this.renderer.render(submitted.text);
