@@ -176,6 +176,8 @@ const MATRIX: Record<string, Row> = {
   'GET /admin/plugins': PAGE_ADMIN,
   'POST /admin/plugins/:id/enable': PAGE_ADMIN,
   'POST /admin/plugins/:id/disable': PAGE_ADMIN,
+  'GET /admin/themes': PAGE_ADMIN,
+  'POST /admin/themes': PAGE_ADMIN,
   'POST /admin/plugins/:id/space-policy': PAGE_ADMIN,
   'GET /admin/audit': PAGE_ADMIN,
   'GET /activity': PAGE_SIGNED_IN,

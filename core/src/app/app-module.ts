@@ -46,6 +46,7 @@ import { PluginsController } from '../plugins/plugins.controller';
 import { PluginSettings } from '../settings/settings.service';
 import { UsersService } from '../users/users.service';
 import { PageContextBuilder } from '../views/page-context';
+import { ActiveTheme } from '../views/active-theme';
 import { PluginViews, ViewEngine } from '../views/view-engine';
 
 /** The services core builds before Nest starts, shared by every module. */
@@ -60,6 +61,8 @@ export interface CoreServices {
   events: EventBusService;
   audit: AuditService;
   views: ViewEngine;
+  /** Which theme renders the pages (an administrator's choice, else the configured one). */
+  themes: ActiveTheme;
   /** Rendered pages for visitors who are not signed in (`@AnonymousCache`). */
   pageCache: AnonymousPageCache;
   auth: AuthService;
@@ -146,6 +149,7 @@ export function buildAppModule(core: CoreServices, plugins: InstalledPlugin[]): 
     { provide: EventBusService, useValue: core.events },
     { provide: AuditService, useValue: core.audit },
     { provide: ViewEngine, useValue: core.views },
+    { provide: ActiveTheme, useValue: core.themes },
     { provide: AuthService, useValue: core.auth },
     { provide: ThrottleService, useValue: core.throttle },
     { provide: SpacesService, useValue: core.spaces },

@@ -51,6 +51,8 @@ import { SpacesService } from '../spaces/spaces.service';
 import { AnonymousPageCache } from '../views/anonymous-cache';
 import { themeChain, ThemeNotFoundError, type ThemeChain } from '../views/themes';
 import { ViewEngine } from '../views/view-engine';
+import { ActiveTheme } from '../views/active-theme';
+import { PluginSettings } from '../settings/settings.service';
 import type { I18n } from '../i18n/i18n';
 import { buildAppModule, coreControllers, type CoreServices } from './app-module';
 
@@ -251,6 +253,8 @@ export async function bootPlein(options: BootOptions): Promise<RunningPlein> {
   const digests = new DigestService(db, clock, jobs, users, new DigestCollector(db, activity, contentItems, contents, permissions), digestMail);
   registerDigestJobs(jobs, digests);
   const auth = new AuthService(db, clock, users, throttle, audit, config.secret);
+  // The theme an administrator chose (stored in core's settings), else the configured one.
+  const themes = new ActiveTheme(views, new PluginSettings('core', undefined, db, clock), config.root, config.theme, () => core.pageCache.clear());
   const core: CoreServices = {
     config,
     db,
@@ -262,6 +266,7 @@ export async function bootPlein(options: BootOptions): Promise<RunningPlein> {
     events,
     audit,
     views,
+    themes,
     auth,
     passwordReset: new PasswordResetService(db, clock, auth, throttle, audit, jobs, views.i18n, () => config.publicUrl),
     throttle,
@@ -273,6 +278,7 @@ export async function bootPlein(options: BootOptions): Promise<RunningPlein> {
     search,
     digests,
   };
+  await themes.load();
   // Whatever this instance publishes may change a cached page: start afresh.
   events.observers.push(() => core.pageCache.clear());
   const installed = booting.map((p) => registry.get(p.definition.id)!);
@@ -358,7 +364,8 @@ export async function bootPlein(options: BootOptions): Promise<RunningPlein> {
   // The active theme's public/ folder, else its parent's: looked up per request, as the theme may switch.
   await app.register(fastifyStatic, { root: join(core.views.themeDir, 'public'), serve: false });
   fastify.get('/assets/theme/*', (request, reply) => {
-    const file = core.views.themeFile(join('public', (request.params as { '*': string })['*']));
+    // Not path.join: it would resolve `public/../package.json` to a file outside public/ before the check.
+    const file = core.views.themeFile(`public/${(request.params as { '*': string })['*']}`);
     if (!file) return reply.callNotFound();
     return reply.sendFile(basename(file), dirname(file));
   });
@@ -398,6 +405,8 @@ export async function bootPlein(options: BootOptions): Promise<RunningPlein> {
   // Grants changed on another instance reach this one on the same beat as plugin state.
   const grantPoll = config.statePollMs > 0 ? setInterval(() => void permissions.reload().catch((e: Error) => logger.warn(`could not re-read grants: ${e.message}`)), config.statePollMs) : null;
   grantPoll?.unref();
+  // So does the theme an administrator chose.
+  themes.startPolling(config.statePollMs);
 
   let closed = false;
   return {
@@ -409,6 +418,7 @@ export async function bootPlein(options: BootOptions): Promise<RunningPlein> {
       closed = true;
       registry.stopPolling();
       if (grantPoll) clearInterval(grantPoll);
+      themes.stopPolling();
       if (sweeper) clearInterval(sweeper);
       for (const plugin of [...installed].reverse()) {
         try {

@@ -3,6 +3,7 @@ import { ActivityPage } from '../activity/activity.page';
 import { SearchPage } from '../search/search.page';
 import { AdminAuditPage } from './admin-audit.page';
 import { AdminPluginsPage } from './admin-plugins.page';
+import { AdminThemesPage } from './admin-themes.page';
 import { AdminRolesPage } from './admin-roles.page';
 import { AdminUsersPage } from './admin-users.page';
 import { HomePage } from './home.page';
@@ -25,6 +26,7 @@ export const corePages: Type[] = [
   AdminUsersPage,
   AdminRolesPage,
   AdminPluginsPage,
+  AdminThemesPage,
   AdminAuditPage,
   ActivityPage,
   SearchPage,

@@ -4,6 +4,7 @@ import { definePermission } from '@plein/sdk';
 export const corePermissions = {
   managePlugins: definePermission('core.plugin.manage', { description: 'Enable and disable plugins, see their state and jobs', defaultRoles: [] }),
   readAudit: definePermission('core.audit.read', { description: 'Read the audit log', defaultRoles: [] }),
+  manageTheme: definePermission('core.theme.manage', { description: 'Choose the theme every page is shown in', defaultRoles: [] }),
   manageUsers: definePermission('core.user.manage', { description: 'Create users and change their roles and status', defaultRoles: [] }),
   manageRoles: definePermission('core.role.manage', { description: 'Create roles and change what each role may do', defaultRoles: [] }),
   readUsers: definePermission('core.user.read', { description: 'See colleagues and their profiles', defaultRoles: ['member'] }),

@@ -48,6 +48,7 @@ const ADMIN_PAGES = [
   { key: 'core.admin.menu.users', path: '/admin/users', permission: corePermissions.manageUsers.name },
   { key: 'core.admin.menu.roles', path: '/admin/roles', permission: corePermissions.manageRoles.name },
   { key: 'core.admin.menu.plugins', path: '/admin/plugins', permission: corePermissions.managePlugins.name },
+  { key: 'core.admin.menu.themes', path: '/admin/themes', permission: corePermissions.manageTheme.name },
   { key: 'core.admin.menu.audit', path: '/admin/audit', permission: corePermissions.readAudit.name },
 ];
 

@@ -1,5 +1,5 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve, sep } from 'node:path';
 
 /** A theme as core renders it: its folder, then its parent's, and so on (nearest first). */
 export interface ThemeChain {
@@ -129,11 +129,15 @@ export function installedThemes(root: string): InstalledTheme[] {
     .sort((a, b) => (a.name === 'default' ? -1 : b.name === 'default' ? 1 : a.name.localeCompare(b.name)));
 }
 
-/** The first folder of the chain that holds `file` (a path inside a theme, never leaving it), or null. */
+/**
+ * The first folder of the chain that holds `file`, or null. `file` is a relative path inside a
+ * theme (`public/plein.css`); one with `..`, an empty segment or a leading slash finds nothing.
+ */
 export function fileInChain(dirs: readonly string[], file: string): string | null {
-  if (!file || file.split(/[\\/]/).some((part) => part === '..' || part === '')) return null;
+  if (!file || file.split(/[\\/]/).some((part) => part === '..' || part === '' || part === '.')) return null;
   for (const dir of dirs) {
     const path = join(dir, file);
+    if (!path.startsWith(join(dir, sep))) continue;
     if (statSync(path, { throwIfNoEntry: false })?.isFile()) return path;
   }
   return null;
