@@ -140,12 +140,13 @@ describe('per-space plugins', () => {
     expect(JSON.stringify(audit.body)).toContain('core.plugin.space-policy-set');
   });
 
-  it('sets the default for spaces that did not choose, and the policy on /admin/plugins', async () => {
+  it('sets the default for new spaces, and the policy on /admin/plugins', async () => {
     await root.http.put('/api/v1/plugins/microblog/space-policy').send({ policy: 'space-choice', defaultEnabled: false }).expect(200);
     await ada.http.post('/api/v1/spaces').send({ slug: 'attic', name: 'Attic', visibility: 'public', joinPolicy: 'open' }).expect(201);
     await ada.http.get('/api/v1/microblog/spaces/attic/posts').expect(404);
-    // The lab chose off earlier; the garden chose nothing and follows the default.
+    // The lab chose off earlier; the garden never chose and keeps what it had.
     await ada.http.get('/api/v1/microblog/spaces/lab/posts').expect(404);
+    await ada.http.get('/api/v1/microblog/spaces/garden/posts').expect(200);
 
     const admin = intranet.agent();
     await intranet.createUser({ handle: 'rita', email: 'rita@example.test', roles: ['admin'], password: PASSWORD });

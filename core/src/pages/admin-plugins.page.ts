@@ -52,7 +52,7 @@ export class AdminPluginsPage {
     const user = signedIn(current);
     const plugin = this.registry.get(id);
     if (!plugin) throw new NotFoundException(`No plugin with the id '${id}' is installed`);
-    const choice = String((body as Record<string, unknown>).policy ?? '');
+    const choice = String((body as Record<string, unknown> | null)?.policy ?? '');
     if (!(POLICY_CHOICES as readonly string[]).includes(choice)) return flashRedirect('/admin/plugins', 'error', 'core.admin.plugins.spacePolicyInvalid', { name: plugin.definition.displayName });
     const [policy, onOff] = choice.split(':') as [SpacePolicy, string | undefined];
     const saved = await this.spacePlugins.setPolicy(id, policy, onOff === undefined ? undefined : onOff === 'on', user.id);

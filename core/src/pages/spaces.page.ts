@@ -176,7 +176,7 @@ export class SpacesPage {
   async setPlugin(@Param('slug') slug: string, @Param('id') id: string, @Body() body: FormBody, @CurrentUser() current: SignedInUser | null): Promise<PageRedirect> {
     const user = signedIn(current);
     const space = await this.visible(user, slug);
-    const enabled = ['on', 'true', '1'].includes(String((body as Record<string, unknown>).enabled ?? ''));
+    const enabled = ['on', 'true', '1'].includes(String((body as Record<string, unknown> | null)?.enabled ?? ''));
     const plugin = await this.spacePlugins.one(space.id, id);
     try {
       await this.spacePlugins.choose(space.id, id, enabled, user.id);

@@ -4,6 +4,7 @@ import type { Clock } from '@plein/sdk';
 import type { DatabaseService } from '../database/database.service';
 import type { InstalledPlugin, PluginRegistry } from '../plugins/plugin-registry';
 import { PluginSpacePolicyRow, SpacePluginRow, type SpacePolicy } from './space-plugins.entities';
+import { SpaceRow } from './space.entities';
 
 /** A plugin as a space sees it. */
 export interface SpacePluginState {
@@ -12,7 +13,7 @@ export interface SpacePluginState {
   /** On site-wide (the plugin's own state); off here means off in every space. */
   siteEnabled: boolean;
   policy: SpacePolicy;
-  /** Whether spaces that did not choose have it on. */
+  /** Whether new spaces (and spaces that did not choose) have it on. */
   defaultEnabled: boolean;
   /** What the space chose, or null when it did not (the default applies). */
   choice: boolean | null;
@@ -84,17 +85,32 @@ export class SpacePluginsService {
     return this.one(spaceId, pluginId);
   }
 
-  /** The site's policy for a plugin in spaces; `defaultEnabled` left out keeps the current default. */
+  /**
+   * The site's policy for a plugin in spaces; `defaultEnabled` left out keeps the current default.
+   * A new default is for new spaces: the spaces that exist and did not choose keep what they had,
+   * written down as their choice.
+   */
   async setPolicy(pluginId: string, policy: SpacePolicy, defaultEnabled: boolean | undefined, actorId: string | null): Promise<{ policy: SpacePolicy; defaultEnabled: boolean }> {
     if (!this.registry.get(pluginId)) throw new NotFoundException(`No plugin with the id '${pluginId}' is installed`);
     const saved = await this.db.transaction(async (m) => {
       const existing = await m.findOneBy(PluginSpacePolicyRow, { pluginId });
-      const values = { policy, defaultEnabled: defaultEnabled ?? existing?.defaultEnabled ?? true, updatedAt: this.clock.now(), updatedBy: actorId };
+      const before = existing ? Boolean(existing.defaultEnabled) : true;
+      const values = { policy, defaultEnabled: defaultEnabled ?? before, updatedAt: this.clock.now(), updatedBy: actorId };
+      if (values.defaultEnabled !== before) {
+        const chosen = new Set((await m.findBy(SpacePluginRow, { pluginId })).map((r) => r.spaceId));
+        const open = (await m.find(SpaceRow, { select: { id: true } })).filter((sp) => !chosen.has(sp.id));
+        for (let i = 0; i < open.length; i += 500) {
+          await m.insert(
+            SpacePluginRow,
+            open.slice(i, i + 500).map((sp) => ({ spaceId: sp.id, pluginId, enabled: before, updatedAt: values.updatedAt, updatedBy: actorId })),
+          );
+        }
+      }
       if (existing) await m.update(PluginSpacePolicyRow, { pluginId }, values);
       else await m.insert(PluginSpacePolicyRow, { pluginId, ...values });
       return values;
     });
-    this.policyCache = null;
+    this.forget();
     return { policy: saved.policy, defaultEnabled: saved.defaultEnabled };
   }
 
