@@ -185,13 +185,19 @@ const LIST_COLUMNS =
   'c.id, c.type, c.plugin_id, c.space_id, c.author_id, c.status, c.title, c.excerpt, c.created_at, c.updated_at';
 /**
  * What a signed-in member who reviews nowhere may see of a published record `c`: organisation-wide,
- * in a public space, or in a space they belong to. One `?`: their id. (Plein's condition also lets
- * held items through to their author and the space's moderators; both queries ask for published
- * items only, where that part decides nothing.)
+ * in a public space, or in a space they belong to; and, when it has an audience (a plugin's key
+ * narrowing its readers within the space), only when it is theirs or in a space they moderate (no
+ * plugin registers audiences yet, so the reader is in none). Three `?`: their id. (Plein's
+ * condition also lets held items through to their author and the space's moderators; both queries
+ * ask for published items only, where that part decides nothing.)
  */
 const VISIBLE =
   "c.status = 'published' AND (c.space_id IS NULL OR EXISTS (SELECT 1 FROM core_space cs WHERE cs.id = c.space_id AND (cs.visibility = 'public' " +
-  "OR EXISTS (SELECT 1 FROM core_membership cm WHERE cm.space_id = cs.id AND cm.user_id = ? AND cm.status = 'active'))))";
+  "OR EXISTS (SELECT 1 FROM core_membership cm WHERE cm.space_id = cs.id AND cm.user_id = ? AND cm.status = 'active')))) " +
+  'AND (c.audience IS NULL OR c.author_id = ? OR EXISTS (SELECT 1 FROM core_membership ca WHERE ca.space_id = c.space_id ' +
+  "AND ca.user_id = ? AND ca.status = 'active' AND ca.role IN ('moderator', 'admin')))";
+/** The parameters of {@link VISIBLE}. */
+const visibleParams = (userId) => [userId, userId, userId];
 
 const SQL = {
   /**
@@ -202,7 +208,7 @@ const SQL = {
   /**
    * SQLite: the FTS5 match, each hit's record by primary key and its visibility, ranked by bm25
    * (title four times the text), the title highlighted and the excerpt cut by FTS5, as Plein does.
-   * Two `?` before the limit: the MATCH expression, the reader's id.
+   * `?`: the MATCH expression, the visibility's three, the limit.
    */
   searchSqlite:
     `SELECT ${LIST_COLUMNS}, (-bm25(s.core_search, 0, 4, 1)) AS score, ` +
@@ -212,7 +218,7 @@ const SQL = {
   /**
    * MySQL: InnoDB FULLTEXT on the folded `w_` terms, scored as Plein scores (text + 2 × title), the
    * text the excerpt is cut from read with the row. `?`: the score's two queries, the match, the
-   * reader's id, the limit.
+   * visibility's three, the limit.
    */
   searchMysql:
     `SELECT ${LIST_COLUMNS}, c.search_text, ` +
@@ -275,10 +281,10 @@ async function rawSearch(ctx, url, userId) {
   const words = text().queryWords(url.searchParams.get('q') || '');
   let rows;
   if (db.engine === 'sqlite') {
-    rows = await db.all(SQL.searchSqlite, [text().ftsMatch(words), userId, LIMIT + 1]);
+    rows = await db.all(SQL.searchSqlite, [text().ftsMatch(words), ...visibleParams(userId), LIMIT + 1]);
   } else {
     const { all, any } = text().booleanQueries(words);
-    rows = await db.all(SQL.searchMysql, [all, any, all, userId, LIMIT + 1]);
+    rows = await db.all(SQL.searchMysql, [all, any, all, ...visibleParams(userId), LIMIT + 1]);
   }
   const page = rows.slice(0, LIMIT);
   const items = await present(ctx, page);
@@ -300,7 +306,7 @@ async function rawSearch(ctx, url, userId) {
 
 /** The raw activity stream's first page: one statement by the stream index, then people and item ids. */
 async function rawActivity(ctx, _url, userId) {
-  const rows = await ctx.db.all(SQL.activity, [userId, LIMIT + 1]);
+  const rows = await ctx.db.all(SQL.activity, [...visibleParams(userId), LIMIT + 1]);
   const page = rows.slice(0, LIMIT);
   const last = page[page.length - 1];
   return {
