@@ -19,7 +19,7 @@ function usage(names) {
   return [
     'Usage: node tests/bench/seed.js <scenario> [--users N] [--<option> VALUE …]',
     `  scenarios: ${names.join(', ') || 'none'}`,
-    "  options: the scenario's seed options (see its defaults in plugins/<id>/bench/scenario.js)",
+    "  options: the scenario's seed options (its defaults: plugins/<id>/bench/scenario.js, tests/bench/scenarios/<name>.js)",
   ].join('\n');
 }
 
