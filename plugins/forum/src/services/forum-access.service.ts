@@ -113,11 +113,17 @@ export class ForumAccessService {
    * Whether the viewer may read, start topics or reply in a category: the category's own rule
    * (or its parent's) when it has one, else the permission in the category's space. Administrators
    * and category managers pass every rule (moderators only the rules that name them, so a category
-   * can keep even them from starting topics there); writing always needs an account.
+   * can keep even them from starting topics there); writing always needs an account. `spaceRoles`
+   * remembers the viewer's role per space across calls (one lookup per space for a whole list).
    */
-  async can(viewer: Viewer, action: GrantAction, at: CategoryAccess): Promise<boolean> {
+  async can(
+    viewer: Viewer,
+    action: GrantAction,
+    at: CategoryAccess,
+    spaceRoles?: Map<string, Promise<SpaceRole | null>>,
+  ): Promise<boolean> {
     if (action !== 'read' && !viewer) return false;
-    if (action !== 'read' && !(await this.can(viewer, 'read', at))) return false;
+    if (action !== 'read' && !(await this.can(viewer, 'read', at, spaceRoles))) return false;
     const rule = effectiveRule(
       parseGrants(at.category.grants),
       at.parent ? parseGrants(at.parent.grants) : null,
@@ -127,7 +133,15 @@ export class ForumAccessService {
     if (rule === null) return this.permissions.can(viewer, PERMISSION_OF[action], { spaceId });
     const roles = viewer?.roles ?? [];
     if (roles.includes('admin')) return true;
-    const spaceRole: SpaceRole | null = viewer && spaceId ? await this.spaces.roleOf(viewer.id, spaceId) : null;
+    let spaceRole: SpaceRole | null = null;
+    if (viewer && spaceId) {
+      let role = spaceRoles?.get(spaceId);
+      if (!role) {
+        role = this.spaces.roleOf(viewer.id, spaceId);
+        spaceRoles?.set(spaceId, role);
+      }
+      spaceRole = await role;
+    }
     if (ruleAllows(rule, { signedIn: viewer !== null, roles, spaceRole })) return true;
     return this.permissions.can(viewer, forumPermissions.manage, { spaceId });
   }

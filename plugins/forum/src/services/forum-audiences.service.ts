@@ -65,8 +65,8 @@ export class ForumAudiencesService {
   /**
    * Gives every topic and post the audience of its topic's category, paging through `forum_topic`
    * and then `forum_post` by id. Each batch is read and written in one transaction (on MySQL the
-   * rows read are share-locked), so a topic moved meanwhile keeps its new audience. Running it
-   * again changes nothing.
+   * rows read are locked `FOR UPDATE`, which MariaDB and MySQL both know, for that short while), so
+   * a topic moved meanwhile keeps its new audience. Running it again changes nothing.
    */
   async backfill(): Promise<{ topics: number; posts: number }> {
     const lock = this.db.engine === 'mysql';
@@ -83,7 +83,7 @@ export class ForumAudiencesService {
           .where('t.id > :after', { after })
           .orderBy('t.id', 'ASC')
           .limit(AUDIENCE_BATCH);
-        if (lock) qb.setLock('pessimistic_read');
+        if (lock) qb.setLock('pessimistic_write');
         const rows = await qb.getRawMany<{ id: string; contentId: string; categoryId: string }>();
         await this.apply(rows);
         return rows;
@@ -105,7 +105,7 @@ export class ForumAudiencesService {
           .where('p.id > :after', { after })
           .orderBy('p.id', 'ASC')
           .limit(AUDIENCE_BATCH);
-        if (lock) qb.setLock('pessimistic_read');
+        if (lock) qb.setLock('pessimistic_write');
         const rows = await qb.getRawMany<{ id: string; contentId: string; categoryId: string }>();
         await this.apply(rows);
         return rows;

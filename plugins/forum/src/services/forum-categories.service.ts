@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable, NotFoundException } from '@nestjs/common';
-import { Audit, Clock, Conflict, Database, EventBus, Settings, Spaces } from '@plein/sdk';
+import { Audit, Clock, Conflict, Database, EventBus, Settings, Spaces, type SpaceRole } from '@plein/sdk';
 import { ForumCategory } from '../entities/forum-category.entity';
 import { ForumTopic } from '../entities/forum-topic.entity';
 import { forumCategoryCreated, forumCategoryUpdated } from '../events';
@@ -51,7 +51,11 @@ export class ForumCategoriesService {
     private readonly views: ForumViewService,
   ) {}
 
-  /** Every category the viewer may read: top-level ones by position, each followed by its children. */
+  /**
+   * Every category the viewer may read: top-level ones by position, each followed by its children.
+   * One query for the categories, then at most one lookup per space (its visibility, the viewer's
+   * role there); it is also what core asks for the viewer's audiences (see ForumAudiencesService).
+   */
   async list(viewer: Viewer): Promise<CategoryAccess[]> {
     const all = await this.db
       .repository(ForumCategory)
@@ -59,6 +63,7 @@ export class ForumCategoriesService {
     const byId = new Map(all.map((c) => [c.id, c]));
     const readable: CategoryAccess[] = [];
     const spaceSeen = new Map<string, Awaited<ReturnType<Spaces['visibleTo']>>>();
+    const spaceRoles = new Map<string, Promise<SpaceRole | null>>();
     for (const category of all) {
       let space = null;
       if (category.spaceId) {
@@ -69,7 +74,7 @@ export class ForumCategoriesService {
       }
       const parent = category.parentId ? (byId.get(category.parentId) ?? null) : null;
       const at = { category, parent, space };
-      if (await this.access.can(viewer, 'read', at)) readable.push(at);
+      if (await this.access.can(viewer, 'read', at, spaceRoles)) readable.push(at);
     }
     const tops = readable.filter(
       (a) => !a.category.parentId || !readable.some((p) => p.category.id === a.category.parentId),
