@@ -342,13 +342,11 @@ export class ForumModerationService {
     if (target.topic.spaceId !== source.topic.spaceId) throw invalid('intoTopicId', FORUM_MESSAGES.otherSpace);
     return this.db.transaction(async () => {
       const offset = (await this.state.allocatePositions(target.topic.id, source.topic.lastPosition)) - 1;
-      const moved = await this.db
-        .repository(ForumPost)
-        .find({
-          select: { id: true, contentId: true },
-          where: { topicId: source.topic.id },
-          order: { position: 'ASC' },
-        });
+      const moved = await this.db.repository(ForumPost).find({
+        select: { id: true, contentId: true },
+        where: { topicId: source.topic.id },
+        order: { position: 'ASC' },
+      });
       await this.db
         .repository(ForumPost)
         .createQueryBuilder()
