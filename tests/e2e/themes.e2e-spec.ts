@@ -103,7 +103,7 @@ describe('choosing the theme', () => {
     const page = await member.get(pagePath).expect(200);
     expect(page.text).toContain('<div class="hc-wiki-page">');
     // Text first, the page tree last.
-    expect(page.text.indexOf('class="wiki-content text"')).toBeLessThan(page.text.indexOf('class="hc-wiki-tree"'));
+    expect(page.text.indexOf('class="wiki-content"')).toBeLessThan(page.text.indexOf('class="hc-wiki-tree"'));
     expect(page.text).toContain('<h2 id="wiki-toc-title">On this page</h2>');
     const id = /\/wiki\/p\/([^/"]+)\/history/.exec(page.text)![1];
     const history = await member.get(`/wiki/p/${id}/history`).expect(200);
