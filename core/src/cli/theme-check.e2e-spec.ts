@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const REPO = join(__dirname, '../../..');
@@ -58,6 +59,28 @@ describe('plein theme check, the command', () => {
     const none = plein();
     expect(none.code).toBe(2);
     expect(none.err).toContain("missing required argument 'dir'");
+  });
+
+  it('runs every `plein theme check` docs/themes.md shows, with the exit status and the output it shows', () => {
+    const doc = readFileSync(join(REPO, 'docs/themes.md'), 'utf8');
+    const blocks = [...doc.matchAll(/```(\w*)\n([\s\S]*?)```/g)].map((m) => ({ lang: m[1], text: m[2] }));
+    let ran = 0;
+    blocks.forEach((block, i) => {
+      const commands = block.lang === 'sh' ? block.text.split('\n').filter((line) => line.startsWith('npx plein theme check')) : [];
+      if (!commands.length) return;
+      let output = '';
+      for (const command of commands) {
+        const args = command.replace('npx plein theme check', '').trim().split(/\s+/);
+        const result = plein(...args);
+        expect({ command, code: result.code }).toEqual({ command, code: args.some((a) => a.includes('fixtures/themes/broken')) ? 1 : 0 });
+        output += result.out;
+        ran++;
+      }
+      // The output block after the commands shows lines they print (some may be left out).
+      const shown = blocks[i + 1]?.lang === '' ? blocks[i + 1].text.split('\n').filter(Boolean) : [];
+      for (const line of shown) expect(output.split('\n')).toContain(line);
+    });
+    expect(ran).toBeGreaterThanOrEqual(4);
   });
 
   it('lists the rules in its help', () => {
