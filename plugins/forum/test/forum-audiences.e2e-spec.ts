@@ -2,6 +2,7 @@ import { Database, Jobs, Settings } from '@plein/sdk';
 import { createTestIntranet, type TestIntranet, type TestUser } from '@plein/sdk/testing';
 import forum from '../src';
 import { backfillAudiences } from '../src/events';
+import { ForumAudiencesService } from '../src/services/forum-audiences.service';
 import type { ForumSettings } from '../src/settings';
 import { category, reply, topic } from './helpers';
 
@@ -126,5 +127,26 @@ describe('forum audiences', () => {
     await intranet.runDueJobs();
     expect(await searchOf(member, 'pelicanplan')).toEqual([]);
     expect(await searchOf(colleague, 'pelicanplan')).toEqual(expect.arrayContaining([t.contentId, r.contentId]));
+  });
+
+  it('pages through topics and posts across batches, when backfilling and when moving a topic', async () => {
+    const t = await topic(author, 'hr', { title: 'Many replies', body: 'Ibexbudget opening' });
+    for (let i = 0; i < 5; i++) await reply(author, t.id, { body: `Ibexbudget reply ${i}` });
+    await intranet.runDueJobs();
+    const audiences = intranet.get(ForumAudiencesService);
+    const count = async (who: TestUser) => (await searchOf(who, 'ibexbudget')).length;
+    expect(await count(colleague)).toBe(6);
+    expect(await count(member)).toBe(0);
+
+    await intranet.get(Database).manager().query('UPDATE core_content SET audience = NULL');
+    expect(await count(member)).toBe(6);
+    const done = await audiences.backfill(2);
+    expect(done.posts).toBeGreaterThanOrEqual(6);
+    expect(await count(member)).toBe(0);
+
+    await audiences.moveTopic(t, open.id, 2);
+    expect(await count(member)).toBe(6);
+    await audiences.moveTopic(t, hr.id, 2);
+    expect(await count(member)).toBe(0);
   });
 });

@@ -39,7 +39,11 @@ export class ForumAudiencesService {
    * Gives a topic's record and every one of its posts' the audience of `categoryId`, a batch of
    * posts at a time (keyset on the topic's positions). Call it inside the transaction that moves them.
    */
-  async moveTopic(topic: Pick<ForumTopic, 'id' | 'contentId'>, categoryId: string): Promise<void> {
+  async moveTopic(
+    topic: Pick<ForumTopic, 'id' | 'contentId'>,
+    categoryId: string,
+    batchSize = AUDIENCE_BATCH,
+  ): Promise<void> {
     const audience = categoryAudience(categoryId);
     await this.contents.setAudience([topic.contentId], audience);
     let after = 0;
@@ -50,14 +54,14 @@ export class ForumAudiencesService {
         .select(['p.contentId', 'p.position'])
         .where('p.topic_id = :topicId AND p.position > :after', { topicId: topic.id, after })
         .orderBy('p.position', 'ASC')
-        .take(AUDIENCE_BATCH)
+        .take(batchSize)
         .getMany();
       if (!posts.length) return;
       await this.contents.setAudience(
         posts.map((p) => p.contentId),
         audience,
       );
-      if (posts.length < AUDIENCE_BATCH) return;
+      if (posts.length < batchSize) return;
       after = posts[posts.length - 1].position;
     }
   }
@@ -68,7 +72,7 @@ export class ForumAudiencesService {
    * rows read are locked `FOR UPDATE`, which MariaDB and MySQL both know, for that short while), so
    * a topic moved meanwhile keeps its new audience. Running it again changes nothing.
    */
-  async backfill(): Promise<{ topics: number; posts: number }> {
+  async backfill(batchSize = AUDIENCE_BATCH): Promise<{ topics: number; posts: number }> {
     const lock = this.db.engine === 'mysql';
     let topics = 0;
     let posts = 0;
@@ -82,14 +86,14 @@ export class ForumAudiencesService {
           .addSelect('t.category_id', 'categoryId')
           .where('t.id > :after', { after })
           .orderBy('t.id', 'ASC')
-          .limit(AUDIENCE_BATCH);
+          .limit(batchSize);
         if (lock) qb.setLock('pessimistic_write');
         const rows = await qb.getRawMany<{ id: string; contentId: string; categoryId: string }>();
         await this.apply(rows);
         return rows;
       });
       topics += batch.length;
-      if (batch.length < AUDIENCE_BATCH) break;
+      if (batch.length < batchSize) break;
       after = batch[batch.length - 1].id;
     }
     // Posts after topics: a merged topic's record is its opening post, now in the target's category.
@@ -104,14 +108,14 @@ export class ForumAudiencesService {
           .addSelect('t.category_id', 'categoryId')
           .where('p.id > :after', { after })
           .orderBy('p.id', 'ASC')
-          .limit(AUDIENCE_BATCH);
+          .limit(batchSize);
         if (lock) qb.setLock('pessimistic_write');
         const rows = await qb.getRawMany<{ id: string; contentId: string; categoryId: string }>();
         await this.apply(rows);
         return rows;
       });
       posts += batch.length;
-      if (batch.length < AUDIENCE_BATCH) break;
+      if (batch.length < batchSize) break;
       after = batch[batch.length - 1].id;
     }
     return { topics, posts };
