@@ -27,6 +27,7 @@
  * as skipped. A block preceded by `<!-- docs-test: exits N -->` shows a command failing on purpose
  * (e.g. `plein theme check` of a broken theme): its commands must exit with N. Anything else is
  * unknown and fails the test, like a command that fails: the failure lists file:line of each.
+ * `DOCS_TEST_LIST=1` prints what became of every command.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
@@ -371,7 +372,15 @@ describe('the commands in the docs', () => {
   let adminToken = '';
   let serverEnv: NodeJS.ProcessEnv = {};
   const problems: string[] = [];
+  /** What became of each command, printed with DOCS_TEST_LIST=1. */
+  const outcomes: string[] = [];
   const tally = { run: 0, checked: 0, skipped: 0 };
+  const count = (command: DocCommand, how: 'run' | 'checked' | 'skipped') => {
+    tally[how]++;
+    outcomes.push(
+      `${how.padEnd(7)} ${command.file}:${command.line}${how === 'skipped' ? ` (${command.skip})` : ''}  ${command.text.split('\n')[0]}`,
+    );
+  };
   const where = (c: DocCommand) => `${c.file}:${c.line}`;
 
   beforeAll(() => {
@@ -399,11 +408,11 @@ describe('the commands in the docs', () => {
     const tracked = spawnSync('git', ['ls-files'], { cwd: ROOT, encoding: 'utf8' }).stdout.split('\n').filter(Boolean);
 
     // Per file: its install folder (data/ is its PLEIN_DATA_DIR), and what its create-plugin made.
-    const installs = new Map<string, { dir: string; created: Map<string, string>; packed: boolean }>();
+    const installs = new Map<string, { dir: string; created: Map<string, string>; packed: Set<string> }>();
     const installOf = (file: string) => {
       let install = installs.get(file);
       if (!install) {
-        install = { dir: join(tmp, file.replace(/[^a-z0-9]+/gi, '-')), created: new Map(), packed: false };
+        install = { dir: join(tmp, file.replace(/[^a-z0-9]+/gi, '-')), created: new Map(), packed: new Set() };
         mkdirSync(join(install.dir, 'data'), { recursive: true });
         installs.set(file, install);
       }
@@ -434,6 +443,14 @@ describe('the commands in the docs', () => {
       const needsServices = /^mysql:/.test(command.env.DATABASE_URL ?? '') || 'REDIS_URL' in command.env;
       let ranOne = false;
       let unknown = false;
+      // The variables that name things in the checkout name things that exist.
+      for (const name of (command.env.PLEIN_PLUGINS ?? '').split(',').filter(Boolean))
+        if (!packages.has(name) && !pathExists(command.file, name))
+          fail(`PLEIN_PLUGINS names ${name}, which is not installed`);
+      if (command.env.PLEIN_THEME && !existsSync(join(ROOT, 'themes', command.env.PLEIN_THEME, 'layouts')))
+        fail(`PLEIN_THEME names ${command.env.PLEIN_THEME}, which is not in themes/`);
+      if (command.env.PLEIN_CONFIG && !pathExists(command.file, command.env.PLEIN_CONFIG))
+        fail(`PLEIN_CONFIG names ${command.env.PLEIN_CONFIG}, which does not exist`);
       for (const words of command.words) {
         if (words[0] === 'export') continue;
         const args = pleinArgs(words);
@@ -477,16 +494,20 @@ describe('the commands in the docs', () => {
             const scripts = dir === ROOT ? rootScripts : existsSync(join(dir, 'package.json')) ? scriptsOf(dir) : {};
             if (!(script in scripts))
               fail(`no script '${script}' in ${relative(ROOT, join(dir, 'package.json')) || 'package.json'}`);
-            for (const name of (command.env.PLEIN_PLUGINS ?? '').split(',').filter(Boolean))
-              if (!packages.has(name) && !pathExists(command.file, name))
-                fail(`PLEIN_PLUGINS names ${name}, which is not installed`);
           } else if (verb === 'pack' || verb === 'publish') {
-            install.packed = true;
+            // The tarball npm pack writes: @scope/name 1.2.3 → scope-name-1.2.3.tgz
+            const manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as {
+              name: string;
+              version: string;
+            };
+            install.packed.add(`${manifest.name.replace(/^@/, '').replace('/', '-')}-${manifest.version}.tgz`);
           } else if (verb === 'install' || verb === 'ci') {
             const local = words.slice(2).filter((a) => !a.startsWith('-'));
             for (const path of local)
-              if (!(path.endsWith('.tgz') && install.packed) && !pathExists(command.file, path))
-                fail(`npm install of ${path}: no such package here`);
+              if (
+                path.endsWith('.tgz') ? !install.packed.has(path.replace(/^.*\//, '')) : !pathExists(command.file, path)
+              )
+                fail(`npm install of ${path}: no such package or tarball here`);
           } else {
             unknown = true;
           }
@@ -526,11 +547,10 @@ describe('the commands in the docs', () => {
         }
         unknown = true;
       }
-      if (command.skip) tally.skipped++;
+      if (command.skip) count(command, 'skipped');
       else if (unknown)
         fail(`unknown command: run it in this test, or mark its block <!-- docs-test: skip (reason) -->`);
-      else if (ranOne) tally.run++;
-      else tally.checked++;
+      else count(command, ranOne ? 'run' : 'checked');
     }
   });
 
@@ -645,7 +665,7 @@ describe('the commands in the docs', () => {
           if (parsed && 'problem' in parsed) problems.push(`${where(command)}: ${parsed.problem}\n    ${command.text}`);
         }
       if (block[0].skip) {
-        tally.skipped += block.length;
+        for (const command of block) count(command, 'skipped');
         continue;
       }
       const script = [curlPrelude, ...block.map((c) => `__docs_line=${c.line}\n${substitute(c.text)}`)].join('\n');
@@ -662,8 +682,8 @@ describe('the commands in the docs', () => {
         problems.push(
           `${where(command)}: failed against a running Plein:\n${result.output}\n    ${command.text.split('\n').join('\n    ')}`,
         );
-        tally.run += block.indexOf(command);
-      } else tally.run += block.length;
+        for (const ran of block.slice(0, block.indexOf(command))) count(ran, 'run');
+      } else for (const ran of block) count(ran, 'run');
     }
 
     function substitute(text: string): string {
@@ -672,6 +692,7 @@ describe('the commands in the docs', () => {
   });
 
   it('has no command that failed or is unknown', () => {
+    if (process.env.DOCS_TEST_LIST) process.stdout.write(`${outcomes.join('\n')}\n`);
     process.stdout.write(`docs commands: ${tally.run} run, ${tally.checked} checked, ${tally.skipped} skipped\n`);
     expect(problems).toEqual([]);
   });
