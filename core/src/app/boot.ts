@@ -225,7 +225,7 @@ export async function bootPlein(options: BootOptions): Promise<RunningPlein> {
   permissions.declare('core', [activityPermissions.read, searchPermissions.use]);
   for (const plugin of booting) permissions.declare(plugin.definition.id, plugin.definition.permissions ?? []);
   const users = new UsersService(db, clock);
-  const isSiteAdmin = (id: string) => users.isSiteAdmin(id);
+  const isSiteAdmin = (user: { id: string }) => users.isSiteAdmin(user);
   const audit = new AuditService(db, clock);
   users.useAudit(audit);
   const throttle = new ThrottleService(db, clock);

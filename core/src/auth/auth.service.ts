@@ -6,7 +6,7 @@ import type { AuditService } from '../audit/audit.service';
 import type { DatabaseService } from '../database/database.service';
 import { MIN_PASSWORD_LENGTH, hashPassword, verifyPassword } from '../users/passwords';
 import { UserRow } from '../users/user.entity';
-import { toSignedIn, type UsersService } from '../users/users.service';
+import { activeUserBy, toSignedIn, type UsersService } from '../users/users.service';
 import { SessionRow } from './auth.entities';
 import type { ThrottleService } from './throttle.service';
 
@@ -77,11 +77,15 @@ export class AuthService {
 
   /** The active user a session cookie belongs to, or null (expired, ended, user not active). */
   async userForSession(token: string): Promise<SignedInUser | null> {
-    const session = await this.db.repository(SessionRow).findOneBy({ id: sha256(token) });
-    if (!session || session.expiresAt <= this.clock.now()) return null;
-    const user = await this.db.repository(UserRow).findOneBy({ id: session.userId });
-    if (!user || user.status !== 'active') return null;
-    return toSignedIn(user);
+    const now = this.clock.now();
+    return activeUserBy(
+      this.db,
+      'core_session s INNER JOIN core_user u ON u.id = s.user_id',
+      's.id = ?',
+      [sha256(token)],
+      (row) => this.db.toDate(row.session_expires_at as string | Date) > now,
+      ', s.expires_at AS session_expires_at',
+    );
   }
 
   async logout(token: string): Promise<void> {

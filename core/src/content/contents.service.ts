@@ -98,7 +98,7 @@ export class ContentsService {
     private readonly clock: Clock,
     private readonly events: EventBusService,
     private readonly permissions: PermissionsService,
-    private readonly isSiteAdmin: (userId: string) => Promise<boolean>,
+    private readonly isSiteAdmin: (user: { id: string }) => Promise<boolean>,
     private readonly resolve: (user: { id: string }) => Promise<UserRef | null>,
     /** Whether a plugin is enabled now: a disabled plugin's gates do not run, like its handlers. */
     private readonly isActive: (pluginId: string) => boolean = () => true,
@@ -363,7 +363,7 @@ export class ContentsService {
 
   /** Whether `user` may read this one item (an author always sees their own held, hidden or deleted item). */
   async canSee(user: { id: string } | null, row: Pick<ContentRecord, 'spaceId' | 'status' | 'authorId'> & { audience?: string | null }): Promise<boolean> {
-    const admin = user ? await this.isSiteAdmin(user.id) : false;
+    const admin = user ? await this.isSiteAdmin(user) : false;
     if (row.spaceId && !admin) {
       const space = await this.db.repository(SpaceRow).findOneBy({ id: row.spaceId });
       if (!space) return false;
@@ -388,7 +388,7 @@ export class ContentsService {
   }
 
   async visibleTo(user: { id: string } | null, options: VisibilityOptions = {}): Promise<ContentVisibility> {
-    const admin = user ? await this.isSiteAdmin(user.id) : false;
+    const admin = user ? await this.isSiteAdmin(user) : false;
     const reviewsEverywhere = user ? await this.permissions.can(await this.full(user), REVIEW_PERMISSION) : false;
     // The audiences the user is in, when the list asks for them (site admins and global reviewers see all).
     const audiences = options.audiences && !admin && !reviewsEverywhere ? await this.audienceKeys(user) : null;

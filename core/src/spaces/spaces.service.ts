@@ -26,7 +26,7 @@ export class SpacesService extends Spaces {
   constructor(
     private readonly db: DatabaseService,
     private readonly clock: Clock,
-    private readonly isSiteAdmin: (userId: string) => Promise<boolean>,
+    private readonly isSiteAdmin: (user: { id: string }) => Promise<boolean>,
   ) {
     super();
   }
@@ -44,7 +44,7 @@ export class SpacesService extends Spaces {
   async canSee(user: { id: string } | null, space: SpaceRow): Promise<boolean> {
     if (space.visibility === 'public') return true;
     if (!user) return false;
-    return (await this.roleOf(user.id, space.id)) !== null || (await this.isSiteAdmin(user.id));
+    return (await this.roleOf(user.id, space.id)) !== null || (await this.isSiteAdmin(user));
   }
 
   async visibleRow(user: { id: string } | null, idOrSlug: string): Promise<SpaceRow | null> {
@@ -82,7 +82,7 @@ export class SpacesService extends Spaces {
       .leftJoin(MembershipRow, 'm', 'm.space_id = s.id AND m.user_id = :uid', { uid: user?.id ?? '' })
       .addSelect(['m.role', 'm.status'])
       .orderBy('s.name', 'ASC');
-    if (!(user && (await this.isSiteAdmin(user.id)))) qb.where("(s.visibility = 'public' OR m.status = 'active')");
+    if (!(user && (await this.isSiteAdmin(user)))) qb.where("(s.visibility = 'public' OR m.status = 'active')");
     const { entities, raw } = await qb.getRawAndEntities();
     return entities.map((e, i) => ({ ...e, myRole: (raw[i].m_role as SpaceRole | null) ?? null, myStatus: (raw[i].m_status as string | null) ?? null }));
   }

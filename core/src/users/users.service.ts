@@ -1,6 +1,5 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { InvalidInput, Users, type Clock, type SignedInUser, type UserRef } from '@plein/sdk';
-import { IsNull } from 'typeorm';
 import type { AuditService } from '../audit/audit.service';
 import { SessionRow } from '../auth/auth.entities';
 import { DatabaseService } from '../database/database.service';
@@ -24,6 +23,40 @@ function toRef(row: UserRow): UserRef {
 
 export function toSignedIn(row: UserRow): SignedInUser {
   return { ...toRef(row), email: row.email, roles: row.roles, status: row.status, locale: row.locale };
+}
+
+/** The columns of {@link SignedInUser} in `core_user`, for the plain reads of identification. */
+const SIGNED_IN_COLUMNS = 'u.id, u.email, u.handle, u.display_name, u.roles, u.status, u.locale';
+
+interface SignedInSqlRow {
+  id: string;
+  email: string;
+  handle: string;
+  display_name: string;
+  roles: string | null;
+  status: SignedInUser['status'];
+  locale: string | null;
+}
+
+function signedInFromSql(r: SignedInSqlRow): SignedInUser {
+  return { id: r.id, handle: r.handle, displayName: r.display_name, email: r.email, roles: r.roles ? r.roles.split(',') : [], status: r.status, locale: r.locale };
+}
+
+/**
+ * The active user a credential row points at, in one plain query: every request signed in with a
+ * token or session runs it, and TypeORM's two `findOneBy` cost about 300 µs of JavaScript more.
+ * `from` joins `core_user u` on the credential's `user_id`; `where` and `params` pick the credential.
+ */
+export async function activeUserBy(
+  db: DatabaseService,
+  from: string,
+  where: string,
+  params: unknown[],
+  accept: (row: Record<string, unknown>) => boolean = () => true,
+  extraColumns = '',
+): Promise<SignedInUser | null> {
+  const [row] = await db.select<SignedInSqlRow & Record<string, unknown>>(`SELECT ${SIGNED_IN_COLUMNS}${extraColumns} FROM ${from} WHERE ${where} AND u.status = 'active'`, params);
+  return row && accept(row) ? signedInFromSql(row) : null;
 }
 
 export function hashToken(token: string): string {
@@ -83,13 +116,18 @@ export class UsersService extends Users {
 
   /** The full signed-in view of a user (roles, status), or null. */
   async signedIn(id: string): Promise<SignedInUser | null> {
-    const row = await this.db.repository(UserRow).findOneBy({ id });
-    return row ? toSignedIn(row) : null;
+    const [row] = await this.db.select<SignedInSqlRow>(`SELECT ${SIGNED_IN_COLUMNS} FROM core_user u WHERE u.id = ?`, [id]);
+    return row ? signedInFromSql(row) : null;
   }
 
-  async isSiteAdmin(id: string): Promise<boolean> {
-    const row = await this.db.repository(UserRow).findOneBy({ id });
-    return Boolean(row && row.status === 'active' && row.roles.includes('admin'));
+  /** Whether a user is an active site admin; a signed-in user's own roles answer without a query. */
+  async isSiteAdmin(user: string | { id: string }): Promise<boolean> {
+    if (typeof user !== 'string' && 'roles' in user && 'status' in user) {
+      const known = user as SignedInUser;
+      return known.status === 'active' && known.roles.includes('admin');
+    }
+    const found = await this.signedIn(typeof user === 'string' ? user : user.id);
+    return Boolean(found && found.status === 'active' && found.roles.includes('admin'));
   }
 
   async count(): Promise<number> {
@@ -144,9 +182,6 @@ export class UsersService extends Users {
 
   /** The active user a bearer token belongs to, or null. */
   async authenticateToken(token: string): Promise<SignedInUser | null> {
-    const found = await this.db.repository(TokenRow).findOneBy({ tokenHash: hashToken(token), revokedAt: IsNull() });
-    if (!found) return null;
-    const user = await this.db.repository(UserRow).findOneBy({ id: found.userId });
-    return user && user.status === 'active' ? toSignedIn(user) : null;
+    return activeUserBy(this.db, 'core_token t INNER JOIN core_user u ON u.id = t.user_id', 't.token_hash = ? AND t.revoked_at IS NULL', [hashToken(token)]);
   }
 }
