@@ -401,6 +401,31 @@ describe('the commands in the docs', () => {
     expect(commands.some((c) => c.file === 'docs/getting-started.md')).toBe(true);
   });
 
+  it('reads commands as the shell would, and tells a wrong plein command by what is wrong', () => {
+    const [command] = splitCommands(
+      ['X=1 npx plein user:create --name "Ada L" \\', "  --email 'a@b' && echo ok # done"],
+      7,
+    );
+    expect(command).toMatchObject({
+      line: 7,
+      words: [
+        ['X=1', 'npx', 'plein', 'user:create', '--name', 'Ada L', '--email', 'a@b'],
+        ['echo', 'ok'],
+      ],
+    });
+    const program = cliProgram();
+    expect(checkPlein(program, ['user:create', '--email', 'a@b', '--handle', 'a', '--name', 'A'])).toEqual({
+      path: ['user:create'],
+    });
+    expect(checkPlein(program, ['user:create', '--mail', 'a@b'])).toEqual({
+      problem: 'plein user:create has no option --mail',
+    });
+    expect(checkPlein(program, ['users', 'create'])).toEqual({ problem: "plein has no command 'users'" });
+    expect(checkPlein(program, ['plugins', 'disable'])).toEqual({
+      problem: 'plein plugins disable takes 1 argument(s), given 0',
+    });
+  });
+
   it('checks and runs every command that does not need a server', () => {
     const program = cliProgram();
     const packages = workspaces();
