@@ -87,7 +87,7 @@ export class ActivityService {
 
   /** One page of the stream as API content items; `cursor` is the `nextCursor` of the page before. */
   async stream(user: { id: string } | null, filter: StreamFilter, limit: number, cursor?: string): Promise<Page<ContentItem>> {
-    const rows = await (await this.query(user, filter, limit + 1, parseCursor(cursor))).getRawMany<ContentListRow>();
+    const rows = await this.db.selectBuilt<ContentListRow>(await this.query(user, filter, limit + 1, parseCursor(cursor)));
     const page = rows.slice(0, limit);
     const last = page[page.length - 1];
     return {

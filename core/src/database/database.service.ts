@@ -158,6 +158,15 @@ export class DatabaseService extends Database {
     }
   }
 
+  /**
+   * The raw rows of a query built with TypeORM's query builder, run like {@link select} (a cached
+   * prepared statement on SQLite): what `getRawMany()` answers, without its query runner.
+   */
+  selectBuilt<T>(qb: { getQueryAndParameters(): [string, unknown[]] }): Promise<T[]> {
+    const [sql, parameters] = qb.getQueryAndParameters();
+    return this.select<T>(sql, parameters);
+  }
+
   /** `IN (?, ?, …)` placeholders for `n` values. */
   static placeholders(n: number): string {
     return new Array(n).fill('?').join(', ');

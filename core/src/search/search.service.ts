@@ -112,7 +112,7 @@ export class SearchService {
     const words = queryWords(checkQuery(query.q));
     // Only punctuation or symbols: nothing a word index can find.
     if (words.length === 0) return { items: [], nextCursor: null };
-    const rows = await (await this.query(user, query, words, limit + 1, after)).getRawMany<ContentListRow & RankedRow>();
+    const rows = await this.db.selectBuilt<ContentListRow & RankedRow>(await this.query(user, query, words, limit + 1, after));
     const page = rows.slice(0, limit);
     const items = await this.items.present(page);
     const last = page[page.length - 1];
