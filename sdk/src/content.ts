@@ -434,9 +434,10 @@ export abstract class Contents {
 
   /**
    * Registers how this plugin tells which of its audiences a person is in. Core asks it when a
-   * list spans plugins (search, the activity stream, digests) and when one item is checked with
-   * {@link Contents.getVisible}: an item with an audience is shown only to those in it (moderators
-   * who may review the item's space see it regardless). The resolver runs once per such request;
+   * list spans plugins (search, the activity stream, digests) and when another plugin checks one
+   * of this plugin's items with {@link Contents.getVisible}: an item with an audience is shown only
+   * to those in it (moderators who may review the item's space see it regardless). For its own
+   * items a plugin applies its finer rules itself, so its own `getVisible` does not ask. The resolver runs once per such request;
    * keep it to one cheap query. A disabled plugin's resolver is not asked, and its items are not
    * listed then anyway.
    *

