@@ -90,6 +90,18 @@ const SQL = {
     `SELECT p.id AS id, p.created_at AS created_at FROM microblog_post p WHERE p.${column} = ? AND p.is_reply = 0` +
     (after ? ' AND (p.created_at < ? OR (p.created_at = ? AND p.id < ?))' : '') +
     ' ORDER BY p.created_at DESC, p.id DESC LIMIT ?',
+  /** The home timeline's window: of the newest threads after the cursor, those from the reader's sources. */
+  window: (after, authors, spaces) =>
+    'SELECT w.id AS id, w.created_at AS created_at FROM (SELECT p.id AS id, p.created_at AS created_at, p.author_id AS author_id, p.space_id AS space_id ' +
+    'FROM microblog_post p WHERE p.is_reply = 0' +
+    (after ? ' AND (p.created_at < ? OR (p.created_at = ? AND p.id < ?))' : '') +
+    ` ORDER BY p.created_at DESC, p.id DESC LIMIT ?) w WHERE w.author_id IN (${inList(authors)})` +
+    (spaces ? ` OR w.space_id IN (${inList(spaces)})` : ''),
+  /** The window's last thread. */
+  windowEnd: (after) =>
+    'SELECT p.id AS id, p.created_at AS created_at FROM microblog_post p WHERE p.is_reply = 0' +
+    (after ? ' AND (p.created_at < ? OR (p.created_at = ? AND p.id < ?))' : '') +
+    ' ORDER BY p.created_at DESC, p.id DESC LIMIT 1 OFFSET ?',
   /** The candidates the reader may see. */
   visiblePosts: (n) => `SELECT ${POST_FIELDS} FROM microblog_post p WHERE p.id IN (${inList(n)}) AND ${visible('p')}`,
   contents: (n) => `SELECT id, status, status_reason, updated_at FROM core_content WHERE id IN (${inList(n)})`,
@@ -104,6 +116,8 @@ const SQL = {
 
 /** Sources per statement, as Plein does (SQLite allows 500 terms in a compound SELECT). */
 const SOURCES_PER_QUERY = 100;
+/** Threads of everyone the window looks through per post wanted, as Plein. */
+const WINDOW_PER_POST = 100;
 /** Rounds of the merge before a short page is answered, and most keys a round reads per source, as Plein. */
 const MAX_ROUNDS = 5;
 const MAX_ROUND_SIZE = 500;
@@ -139,9 +153,41 @@ async function rawTimeline(ctx, url, userId) {
     ...[...spaces].sort().map((value) => ['space_id', value]),
   ];
   const found = [];
-  let from = cursor;
+  const visibleOf = async (batch) => {
+    const rows = await db.all(SQL.visiblePosts(batch.length), [...batch.map((k) => k.id), userId, userId, userId]);
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    return batch.filter((k) => byId.has(k.id)).map((k) => byId.get(k.id));
+  };
+  const collect = async (candidates, first) => {
+    let batch = first;
+    for (
+      let i = 0;
+      i < candidates.length && found.length < want;
+      i += batch, batch = Math.min(batch * 2, MAX_ROUND_SIZE)
+    )
+      found.push(...(await visibleOf(candidates.slice(i, i + batch))));
+  };
+  const keyParams = (from) => (from ? [sqlTime(from.at), sqlTime(from.at), from.id] : []);
+  const size = want * WINDOW_PER_POST;
+  const authorList = [...authors];
+  const spaceList = [...spaces];
+  const windowRows = await db.all(SQL.window(cursor, authorList.length, spaceList.length), [
+    ...keyParams(cursor),
+    size,
+    ...authorList,
+    ...spaceList,
+  ]);
+  await collect(
+    windowRows.map((r) => ({ at: toDate(r.created_at).getTime(), id: r.id })).sort(newestFirst),
+    Math.ceil(want * 1.25),
+  );
+  let from = null;
+  if (found.length < want) {
+    const [end] = await db.all(SQL.windowEnd(cursor), [...keyParams(cursor), size - 1]);
+    if (end) from = { at: toDate(end.created_at).getTime(), id: end.id };
+  }
   let next = null;
-  for (let round = 1; found.length < want; round++) {
+  for (let round = 1; from && found.length < want; round++) {
     const size = Math.min(want * 2 ** (round - 1), MAX_ROUND_SIZE);
     const rows = [];
     for (let i = 0; i < sources.length; i += SOURCES_PER_QUERY) {
@@ -173,18 +219,7 @@ async function rawTimeline(ctx, url, userId) {
       .map((r) => r.key)
       .filter((k) => (!horizon || newestFirst(k, horizon) <= 0) && !seen.has(k.id) && seen.add(k.id))
       .sort(newestFirst);
-    const step = Math.ceil(size * 1.25);
-    for (let i = 0; i < candidates.length && found.length < want; i += step) {
-      const batch = candidates.slice(i, i + step);
-      const visibleRows = await db.all(SQL.visiblePosts(batch.length), [
-        ...batch.map((k) => k.id),
-        userId,
-        userId,
-        userId,
-      ]);
-      const byId = new Map(visibleRows.map((r) => [r.id, r]));
-      for (const k of batch) if (byId.has(k.id)) found.push(byId.get(k.id));
-    }
+    await collect(candidates, Math.ceil(size * 1.25));
     if (found.length >= want || !horizon) break;
     from = horizon;
     if (round === MAX_ROUNDS) {

@@ -5,6 +5,7 @@ import { microblogEntities } from './entities';
 import { microblogEvents, microblogPostContent } from './events';
 import { MicroblogInit1750000000000 } from './migrations/1750000000000-microblog-init';
 import { MicroblogPromotion1770000000000 } from './migrations/1770000000000-microblog-promotion';
+import { MicroblogTimelineWindow1780000000000 } from './migrations/1780000000000-microblog-timeline-window';
 import { MicroblogPageData, microblogPages } from './pages';
 import { microblogPermissions } from './permissions';
 import { MicroblogAccessService } from './services/microblog-access.service';
@@ -29,7 +30,7 @@ export default definePlugin({
   // With the wiki, an answered question can be promoted to a wiki page; without it, that is absent.
   dependsOn: { optional: ['wiki'] },
   entities: microblogEntities,
-  migrations: [MicroblogInit1750000000000, MicroblogPromotion1770000000000],
+  migrations: [MicroblogInit1750000000000, MicroblogPromotion1770000000000, MicroblogTimelineWindow1780000000000],
   permissions: Object.values(microblogPermissions),
   contentTypes: [microblogPostContent],
   events: microblogEvents,

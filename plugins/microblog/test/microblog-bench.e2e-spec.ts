@@ -111,7 +111,14 @@ describe('the microblog bench scenario', () => {
     }
   });
 
-  it('reads the timeline through indexes: each source from its own index alone, no table scanned or sorted', async () => {
+  it('reads the timeline through indexes: the window and each source from an index alone, no table scanned or sorted', async () => {
+    // Someone whose sources (themselves and two people) never wrote: the window finds nothing and
+    // the merge reads each source's index.
+    const loner = await intranet.createUser({ handle: 'loner' });
+    for (const handle of ['quiet1', 'quiet2']) {
+      await intranet.createUser({ handle });
+      await loner.http.post(`/api/v1/microblog/users/${handle}/follow`).expect(200);
+    }
     const statements: Array<[string, unknown[]]> = [];
     const original = dataSource.logger;
     const logger = {
@@ -127,21 +134,33 @@ describe('the microblog bench scenario', () => {
     (dataSource as { logger: unknown }).logger = logger;
     try {
       for (const pair of scenario.pairs(made)) await reader.http.get(pair.plein).expect(200);
+      const alone = await loner.http.get('/api/v1/microblog/timeline').query({ limit: 1 }).expect(200);
+      expect(alone.body.items).toEqual([]);
     } finally {
       (dataSource as { logger: unknown }).logger = original;
     }
     expect(statements.length).toBeGreaterThan(4);
+    // The readers' pages came from the window; the loner's went on to the merge.
+    const windows = statements.filter(([q]) => /\) w WHERE /.test(q));
+    expect(windows).toHaveLength(3);
     const unions = statements.filter(([q]) => / UNION /.test(q));
-    expect(unions).toHaveLength(2);
+    expect(unions).toHaveLength(1);
     for (const [query, params] of statements) {
       if (db.engine === 'sqlite') {
         const plan = (await dataSource.query(`EXPLAIN QUERY PLAN ${query}`, params)) as Array<{ detail: string }>;
         const lines = plan.map((p) => p.detail);
-        // Derived tables (the union's parts) are scanned as co-routines; a table never is.
-        expect({ query: query.slice(0, 80), scans: lines.filter((l) => /^SCAN (?!s\d)/.test(l)) }).toEqual({
+        // Derived tables (the union's parts, the window) are scanned as co-routines; a table never is.
+        expect({ query: query.slice(0, 80), scans: lines.filter((l) => /^SCAN (?!s\d|w\b)/.test(l)) }).toEqual({
           query: query.slice(0, 80),
           scans: [],
         });
+        if (/\) w WHERE /.test(query)) {
+          // The window reads the threads' index alone (it holds each thread's author and space), in order.
+          expect(lines.filter((l) => /^SEARCH p USING COVERING INDEX idx_microblog_post_top_src/.test(l))).toHaveLength(
+            1,
+          );
+          expect(lines.filter((l) => /TEMP B-TREE/.test(l))).toEqual([]);
+        }
         if (/ UNION /.test(query)) {
           // Every source reads its index alone (covering: ids and times are in it).
           expect(
@@ -166,6 +185,11 @@ describe('the microblog bench scenario', () => {
             expect({ table: row.table, extra: row.Extra ?? '' }).not.toEqual(
               expect.objectContaining({ extra: expect.stringContaining('filesort') }),
             );
+        }
+        if (/\) w WHERE /.test(query)) {
+          const window = plan.filter((r) => r.key === 'idx_microblog_post_top_src');
+          expect(window).toHaveLength(1);
+          expect(window[0].Extra ?? '').toContain('Using index');
         }
         if (/ UNION /.test(query)) {
           const sources = plan.filter((r) => /idx_microblog_post_(author|space)_top/.test(r.key ?? ''));

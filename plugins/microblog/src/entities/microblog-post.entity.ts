@@ -14,7 +14,7 @@ export type PostKind = 'post' | 'question';
 @Index('idx_microblog_post_author', ['authorId', 'createdAt', 'id'])
 @Index('idx_microblog_post_author_top', ['authorId', 'isReply', 'createdAt', 'id'])
 @Index('idx_microblog_post_space_top', ['spaceId', 'isReply', 'createdAt', 'id'])
-@Index('idx_microblog_post_top', ['isReply', 'createdAt', 'id'])
+@Index('idx_microblog_post_top_src', ['isReply', 'createdAt', 'id', 'authorId', 'spaceId'])
 @Index('idx_microblog_post_reply', ['replyToId', 'createdAt', 'id'])
 @Index('idx_microblog_post_question', ['kind', 'answered', 'createdAt', 'id'])
 @Index('idx_microblog_post_space_question', ['spaceId', 'kind', 'answered', 'createdAt', 'id'])

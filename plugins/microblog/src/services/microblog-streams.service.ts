@@ -50,6 +50,11 @@ export type QuestionState = 'all' | 'unanswered' | 'answered';
 export const MAX_PINS = 10;
 /** Home timeline sources per statement (SQLite allows 500 terms in one compound SELECT). */
 const SOURCES_PER_QUERY = 100;
+/**
+ * How many of everyone's newest threads the home timeline looks through first, per post it
+ * answers (see `home`).
+ */
+const WINDOW_PER_POST = 100;
 /** Rounds of the home timeline's merge before a short page is answered (see `home`). */
 const MAX_ROUNDS = 5;
 /** Most keys one round reads per source. */
@@ -225,13 +230,18 @@ export class MicroblogStreamsService {
   /**
    * The home timeline: my posts, people I follow, spaces I follow or belong to (threads only).
    *
-   * A k-way merge of the sources, in rounds. Each round reads, for every source, the keys of at
+   * First a window: the newest `WINDOW_PER_POST` threads per post wanted after the cursor, of
+   * everyone, read in order from one covering index, and of those the ones from the reader's
+   * sources. Someone who follows a fair share of the people who write (the usual reader) finds a
+   * page there, at a cost that depends on the window, not on how many posts exist or how many
+   * people they follow. Those who follow few or quiet sources go on from the window's end with
+   * a k-way merge of the sources, in rounds. Each round reads, for every source, the keys of at
    * most a page of its threads after the cursor from its own index, index only (one UNION ALL
    * per 100 sources); a source that filled its page may have more beyond its last key, so only the
-   * keys up to the nearest such last key (the horizon) are certain to be in order. Those are
+   * keys up to the nearest such last key (the horizon) are certain to be in order. Candidates are
    * checked against `visibleTo` a page at a time, in stream order; when hidden or held posts left
-   * the page short, the next round starts at the horizon. Nearly always one round does; after
-   * MAX_ROUNDS a short page is answered with a cursor at the horizon, so nothing is skipped.
+   * the page short, the next round starts at the horizon. After MAX_ROUNDS a short page is
+   * answered with a cursor at the horizon, so nothing is skipped.
    */
   async home(viewer: NonNullable<Viewer>, request: StreamRequest): Promise<StreamPage> {
     const { authors, spaces } = await this.follows.sources(viewer.id);
@@ -243,16 +253,31 @@ export class MicroblogStreamsService {
     const newer = request.direction === 'newer';
     const visibility = await this.contents.visibleTo(viewer);
     const found: MicroblogPost[] = [];
+    // Candidates are checked in stream order, first a quarter more than a page (a few hidden or
+    // held posts among them do not cost a second query), then twice as many each time, so a long
+    // run of hidden posts costs few queries.
+    const collect = async (candidates: Key[], first: number) => {
+      let batch = first;
+      for (
+        let i = 0;
+        i < candidates.length && found.length < want;
+        i += batch, batch = Math.min(batch * 2, MAX_ROUND_SIZE)
+      )
+        found.push(...(await this.visibleAmong(visibility, candidates.slice(i, i + batch))));
+    };
     let from: Key | null = request.from ? { at: request.from.at.getTime(), id: request.from.id } : null;
+    const size = want * WINDOW_PER_POST;
+    await collect(await this.window(authors, spaces, from, newer, size), Math.ceil(want * 1.25));
+    if (found.length >= want) return this.cut(found, request);
+    const end = await this.windowEnd(from, newer, size);
+    if (!end) return this.cut(found, request);
+    from = end;
     let next: Key | null = null;
     for (let round = 1; found.length < want; round++) {
       // Each round reads twice as far as the one before: a long run of hidden posts costs few rounds.
       const size = Math.min(want * 2 ** (round - 1), MAX_ROUND_SIZE);
       const { candidates, horizon } = await this.candidates(sources, from, newer, size);
-      // A quarter more than a page: a few hidden or held posts among them do not cost a second query.
-      const batch = Math.ceil(size * 1.25);
-      for (let i = 0; i < candidates.length && found.length < want; i += batch)
-        found.push(...(await this.visibleAmong(visibility, candidates.slice(i, i + batch))));
+      await collect(candidates, Math.ceil(size * 1.25));
       if (found.length >= want || !horizon) break;
       from = horizon;
       if (round === MAX_ROUNDS) {
@@ -264,6 +289,55 @@ export class MicroblogStreamsService {
     if (next && found.length < want)
       return { ...page, more: true, next: { createdAt: new Date(next.at), id: next.id } };
     return page;
+  }
+
+  /**
+   * The home timeline's window: of the `size` threads after `from` in stream order (everyone's),
+   * the keys of those by `authors` or in `spaces`, in stream order. It is read from
+   * `idx_microblog_post_top_src`, which holds each thread's author and space, so only the index is
+   * read.
+   */
+  private async window(
+    authors: string[],
+    spaces: string[],
+    from: Key | null,
+    newer: boolean,
+    size: number,
+  ): Promise<Key[]> {
+    const qb = this.threadKeys(from, newer, size)
+      .addSelect('p.author_id', 'author_id')
+      .addSelect('p.space_id', 'space_id');
+    const [inner, params] = qb.getQueryAndParameters();
+    const marks = (n: number) => new Array(n).fill('?').join(', ');
+    const mine = [`w.author_id IN (${marks(authors.length)})`];
+    if (spaces.length) mine.push(`w.space_id IN (${marks(spaces.length)})`);
+    const rows: Array<{ id: string; created_at: unknown }> = await this.db
+      .manager()
+      .query(`SELECT w.id AS id, w.created_at AS created_at FROM (${inner}) w WHERE ${mine.join(' OR ')}`, [
+        ...params,
+        ...authors,
+        ...spaces,
+      ]);
+    const before = (a: Key, b: Key) => (newer ? compareKeys(a, b) : compareKeys(b, a));
+    return rows.map((r) => ({ at: timeOf(r.created_at), id: r.id })).sort(before);
+  }
+
+  /** The last thread of the window `window` reads, or null when fewer than `size` threads are left. */
+  private async windowEnd(from: Key | null, newer: boolean, size: number): Promise<Key | null> {
+    const edge: { id: string; created_at: unknown } | undefined = await this.threadKeys(from, newer, 1)
+      .offset(size - 1)
+      .getRawOne();
+    return edge ? { at: timeOf(edge.created_at), id: edge.id } : null;
+  }
+
+  /** The keys of the first `size` threads after `from` in stream order, everyone's. */
+  private threadKeys(from: Key | null, newer: boolean, size: number): SelectQueryBuilder<MicroblogPost> {
+    const qb = this.posts().select('p.id', 'id').addSelect('p.created_at', 'created_at').where('p.is_reply = 0');
+    return this.keyset(qb, {
+      limit: size - 1,
+      from: from ? { at: new Date(from.at), id: from.id } : null,
+      direction: newer ? 'newer' : 'older',
+    });
   }
 
   /**
