@@ -41,6 +41,9 @@ export {
   Permissions,
   RequirePermission,
   Public,
+  InSpace,
+  type SpaceFinder,
+  type SpaceLookupRequest,
   type PermissionDefinition,
   type PermissionContext,
   type PermissionRequirement,
@@ -71,9 +74,26 @@ export {
 } from './content';
 export { Database } from './database';
 export { Settings } from './settings';
-export { Views, Render, AnonymousCache, redirect, withStatus, PAGE_REDIRECT, PAGE_STATUS, type PageData, type PageRedirect, type Flash } from './views';
+export {
+  Views,
+  Render,
+  AnonymousCache,
+  redirect,
+  withStatus,
+  PAGE_REDIRECT,
+  PAGE_STATUS,
+  type PageData,
+  type PageRedirect,
+  type Flash,
+} from './views';
 export { Audit, type AuditEntry } from './audit';
 export { Clock } from './clock';
 export { InvalidInput, Conflict, type FieldProblem } from './problems';
 export { parseLimit, encodeCursor, decodeCursor, type Page } from './pagination';
-export { renderMarkdown, extractMentions, extractHashtags, type MarkdownOptions, type RenderedMarkdown } from './markdown';
+export {
+  renderMarkdown,
+  extractMentions,
+  extractHashtags,
+  type MarkdownOptions,
+  type RenderedMarkdown,
+} from './markdown';

@@ -13,6 +13,7 @@
 export const METADATA = {
   permission: 'plein:permission',
   public: 'plein:public',
+  inSpace: 'plein:in-space',
   eventHandler: 'plein:event-handler',
   jobProcessor: 'plein:job-processor',
   render: 'plein:render',

@@ -1,5 +1,6 @@
 import { SetMetadata } from '@nestjs/common';
 import { DEFINITION_KIND, METADATA } from './metadata';
+import type { PluginContext } from './plugin';
 import type { UserRef } from './users';
 
 /**
@@ -91,7 +92,11 @@ export abstract class Permissions {
    * await permissions.can(user, 'forum.post.edit', { spaceId: post.spaceId, ownerId: post.authorId });
    * ```
    */
-  abstract can(user: UserRef | null, permission: PermissionDefinition | string, context?: PermissionContext): Promise<boolean>;
+  abstract can(
+    user: UserRef | null,
+    permission: PermissionDefinition | string,
+    context?: PermissionContext,
+  ): Promise<boolean>;
 
   /**
    * Like {@link Permissions.can}, but throws 401 (anonymous) or 403 (signed in) when not allowed.
@@ -101,7 +106,11 @@ export abstract class Permissions {
    * await permissions.assert(user, kudosPermissions.give);
    * ```
    */
-  abstract assert(user: UserRef | null, permission: PermissionDefinition | string, context?: PermissionContext): Promise<void>;
+  abstract assert(
+    user: UserRef | null,
+    permission: PermissionDefinition | string,
+    context?: PermissionContext,
+  ): Promise<void>;
 }
 
 /**
@@ -137,7 +146,10 @@ export interface PermissionRequirement {
  * create(...) { ... }
  * ```
  */
-export function RequirePermission(permission: PermissionDefinition | string, options: { space?: SpaceLocator } = {}): MethodDecorator & ClassDecorator {
+export function RequirePermission(
+  permission: PermissionDefinition | string,
+  options: { space?: SpaceLocator } = {},
+): MethodDecorator & ClassDecorator {
   const name = typeof permission === 'string' ? permission : permission.name;
   const requirement: PermissionRequirement = { name, ...(options.space ? { space: options.space } : {}) };
   return SetMetadata(METADATA.permission, requirement);
@@ -155,4 +167,70 @@ export function RequirePermission(permission: PermissionDefinition | string, opt
  */
 export function Public(): MethodDecorator & ClassDecorator {
   return SetMetadata(METADATA.public, true);
+}
+
+/**
+ * The parts of a request a {@link SpaceFinder} reads.
+ *
+ * @example
+ * ```ts
+ * const request: SpaceLookupRequest = { params: { id: '42' }, query: {}, body: undefined };
+ * ```
+ */
+export interface SpaceLookupRequest {
+  /** The route's path parameters (`:id` → `params.id`). */
+  readonly params: Readonly<Record<string, string | undefined>>;
+  /** The query string, parsed. */
+  readonly query: Readonly<Record<string, unknown>>;
+  /** The parsed body, when the request has one. */
+  readonly body: unknown;
+}
+
+/**
+ * Finds the space of a route whose address names an item rather than a space (a forum topic, a
+ * category): answers the space's id or slug, or null when the item is in no space or does not
+ * exist (the route then answers as it would anyway). It runs before the route, with the plugin's
+ * own services through `plugin.get`.
+ *
+ * @example
+ * ```ts
+ * const topicSpace: SpaceFinder = (request, plugin) =>
+ *   plugin.get(ForumSpacesService).ofTopic(request.params.id);
+ * ```
+ */
+export type SpaceFinder = (
+  request: SpaceLookupRequest,
+  plugin: PluginContext,
+) => Promise<string | null | undefined> | string | null | undefined;
+
+/**
+ * Says which space a route is about, so that it answers `404` (a page: the theme's "not found"
+ * page) in a space that turned the route's plugin off, and as before in every other space. Use it
+ * on routes whose space is in their address but not in their permission: pages such as
+ * `/kudos/spaces/:space`, `@Public()` routes, and routes about an item that lives in a space
+ * (with a {@link SpaceFinder}). On a controller class it applies to each of its routes; a route's
+ * own `@InSpace` wins. A route whose {@link RequirePermission} names a space needs none.
+ *
+ * The value found may be a space id or slug. When it names no space the reader may see, core leaves
+ * the answer to the route.
+ *
+ * @example
+ * ```ts
+ * @Get('spaces/:space')
+ * @RequirePermission(kudosPermissions.read)
+ * @InSpace('params.space')
+ * spaceKudos(@Param('space') space: string) { ... }
+ *
+ * @Get('kudos/:id')
+ * @Public()
+ * @InSpace((request, plugin) => plugin.get(KudosService).spaceOf(request.params.id))
+ * one(@Param('id') id: string) { ... }
+ * ```
+ */
+export function InSpace(where: SpaceLocator | SpaceFinder): MethodDecorator & ClassDecorator {
+  if (typeof where !== 'function' && !/^(params|query|body)\.[^.]+$/.test(where))
+    throw new TypeError(
+      `@InSpace: expected 'params.<name>', 'query.<name>', 'body.<name>' or a function, found ${JSON.stringify(where)}`,
+    );
+  return SetMetadata(METADATA.inSpace, where);
 }

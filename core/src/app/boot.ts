@@ -5,7 +5,15 @@ import fastifyStatic from '@fastify/static';
 import { Logger, type LogLevel, type Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { InvalidInput, METADATA, type Clock, type EventHandlerMetadata, type JobDefinition, type PluginContext, type PluginDefinition } from '@plein/sdk';
+import {
+  InvalidInput,
+  METADATA,
+  type Clock,
+  type EventHandlerMetadata,
+  type JobDefinition,
+  type PluginContext,
+  type PluginDefinition,
+} from '@plein/sdk';
 import { DataSource } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { SystemClock } from '../clock';
@@ -93,7 +101,8 @@ export function jsonDepth(text: string): number {
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (inString) {
-      if (c === 92) i++; // backslash: skip the escaped character
+      if (c === 92)
+        i++; // backslash: skip the escaped character
       else if (c === 34) inString = false;
     } else if (c === 34) inString = true;
     else if (c === 91 || c === 123) max = Math.max(max, ++depth);
@@ -161,7 +170,9 @@ export async function bootPlein(options: BootOptions): Promise<RunningPlein> {
   // 1–2. Discover and validate.
   const discovered = discoverPlugins(config, options.plugins);
   const validation = validatePlugins(discovered, config.ignoreSdkRange);
-  const coreProblems = coreControllers.flatMap((c) => unguardedRoutes(c)).map((r) => `Core route ${r}: expected a permission or @Public(), found neither`);
+  const coreProblems = coreControllers
+    .flatMap((c) => unguardedRoutes(c))
+    .map((r) => `Core route ${r}: expected a permission or @Public(), found neither`);
   const registry = new PluginRegistry(clock);
   const fatal: PluginProblem[] = [];
   for (const plugin of discovered) {
@@ -180,8 +191,11 @@ export async function bootPlein(options: BootOptions): Promise<RunningPlein> {
   const booting: DiscoveredPlugin[] = [];
   await migrateUp(config.database, [{ owner: 'core', migrations: coreMigrations }], options.migrationProgress);
   for (const plugin of validation.ordered) {
-    const failedDep = (plugin.definition.dependsOn && Array.isArray(plugin.definition.dependsOn) ? plugin.definition.dependsOn : (plugin.definition.dependsOn as { required?: string[] } | undefined)?.required ?? [])
-      .find((dep) => registry.get(dep)?.state === 'failed');
+    const failedDep = (
+      plugin.definition.dependsOn && Array.isArray(plugin.definition.dependsOn)
+        ? plugin.definition.dependsOn
+        : ((plugin.definition.dependsOn as { required?: string[] } | undefined)?.required ?? [])
+    ).find((dep) => registry.get(dep)?.state === 'failed');
     if (failedDep) {
       registry.add(plugin, 'failed', `depends on '${failedDep}', which failed`);
       continue;
@@ -199,7 +213,9 @@ export async function bootPlein(options: BootOptions): Promise<RunningPlein> {
 
   // 4. Services and the Nest application.
   const dataSource = new DataSource(
-    dataSourceOptions(config.database, { entities: [...coreEntities, ...booting.flatMap((p) => (p.definition.entities ?? []) as Type[])] }),
+    dataSourceOptions(config.database, {
+      entities: [...coreEntities, ...booting.flatMap((p) => (p.definition.entities ?? []) as Type[])],
+    }),
   );
   await dataSource.initialize();
   const db = new DatabaseService(dataSource);
@@ -232,29 +248,68 @@ export async function bootPlein(options: BootOptions): Promise<RunningPlein> {
   const spaces = new SpacesService(db, clock, isSiteAdmin);
   permissions.useSpaceRoles((userId, spaceId) => spaces.roleOf(userId, spaceId));
   await permissions.seed();
-  const contents = new ContentsService(db, clock, events, permissions, isSiteAdmin, (u) => users.signedIn(u.id), (id) => registry.isActive(id));
+  const contents = new ContentsService(
+    db,
+    clock,
+    events,
+    permissions,
+    isSiteAdmin,
+    (u) => users.signedIn(u.id),
+    (id) => registry.isActive(id),
+  );
   for (const plugin of booting) contents.declareTypes(plugin.definition.id, plugin.definition.contentTypes ?? []);
   // The activity stream and search span every plugin's content; durable handlers keep the search index current.
   const contentItems = new ContentItems(db, contents, users);
-  const inactivePlugins = () => registry.all().filter((p) => p.state !== 'enabled').map((p) => p.definition.id);
+  const inactivePlugins = () =>
+    registry
+      .all()
+      .filter((p) => p.state !== 'enabled')
+      .map((p) => p.definition.id);
   const activity = new ActivityService(db, contents, contentItems, inactivePlugins);
   const searchIndexer = new SearchIndexer(db);
   searchIndexer.indexContentEvents(events);
   const search = new SearchService(db, contents, contentItems, searchIndexer.index, inactivePlugins);
   const mail = new MailService(config.smtpUrl, join(config.dataDir, 'mail'));
   let i18nForMail: I18n | null = null;
-  const notifications = new NotificationsService(db, clock, jobs, mail, () => config.publicUrl, () => i18nForMail);
+  const notifications = new NotificationsService(
+    db,
+    clock,
+    jobs,
+    mail,
+    () => config.publicUrl,
+    () => i18nForMail,
+  );
   for (const plugin of booting) notifications.declare(plugin.definition.id, plugin.definition.notificationKinds ?? []);
-  const pluginViews = new Map(booting.filter((p) => p.definition.views).map((p) => [p.definition.id, resolve(p.root, p.definition.views!)]));
-  const pluginLocales = new Map(booting.filter((p) => p.definition.locales).map((p) => [p.definition.id, resolve(p.root, p.definition.locales!)]));
-  const views = new ViewEngine(configuredTheme(config.theme, config.root), pluginViews, { locales: pluginLocales, isActive: registry.isActive });
+  const pluginViews = new Map(
+    booting.filter((p) => p.definition.views).map((p) => [p.definition.id, resolve(p.root, p.definition.views!)]),
+  );
+  const pluginLocales = new Map(
+    booting.filter((p) => p.definition.locales).map((p) => [p.definition.id, resolve(p.root, p.definition.locales!)]),
+  );
+  const views = new ViewEngine(configuredTheme(config.theme, config.root), pluginViews, {
+    locales: pluginLocales,
+    isActive: registry.isActive,
+  });
   i18nForMail = views.i18n;
   const digestMail = new DigestMail(new MailTemplates(views), views.i18n, () => config.publicUrl);
-  const digests = new DigestService(db, clock, jobs, users, new DigestCollector(db, activity, contentItems, contents, permissions), digestMail);
+  const digests = new DigestService(
+    db,
+    clock,
+    jobs,
+    users,
+    new DigestCollector(db, activity, contentItems, contents, permissions),
+    digestMail,
+  );
   registerDigestJobs(jobs, digests);
   const auth = new AuthService(db, clock, users, throttle, audit, config.secret);
   // The theme an administrator chose (stored in core's settings), else the configured one.
-  const themes = new ActiveTheme(views, new PluginSettings('core', undefined, db, clock), config.root, config.theme, () => core.pageCache.clear());
+  const themes = new ActiveTheme(
+    views,
+    new PluginSettings('core', undefined, db, clock),
+    config.root,
+    config.theme,
+    () => core.pageCache.clear(),
+  );
   const core: CoreServices = {
     config,
     db,
@@ -283,12 +338,17 @@ export async function bootPlein(options: BootOptions): Promise<RunningPlein> {
   events.observers.push(() => core.pageCache.clear());
   const installed = booting.map((p) => registry.get(p.definition.id)!);
   const { module, modules } = buildAppModule(core, installed);
-  const app = await NestFactory.create<NestFastifyApplication>(module, new FastifyAdapter({ bodyLimit: 1024 * 1024, trustProxy: true }), {
-    logger: options.logger ?? (process.env.PLEIN_LOG === 'debug' ? ['error', 'warn', 'log', 'debug'] : ['error', 'warn']),
-    abortOnError: false,
-    // Core owns body parsing (see the JSON parser below) instead of Nest's defaults.
-    bodyParser: false,
-  });
+  const app = await NestFactory.create<NestFastifyApplication>(
+    module,
+    new FastifyAdapter({ bodyLimit: 1024 * 1024, trustProxy: true }),
+    {
+      logger:
+        options.logger ?? (process.env.PLEIN_LOG === 'debug' ? ['error', 'warn', 'log', 'debug'] : ['error', 'warn']),
+      abortOnError: false,
+      // Core owns body parsing (see the JSON parser below) instead of Nest's defaults.
+      bodyParser: false,
+    },
+  );
 
   // Wire @OnEvent handlers and @ProcessJob processors of each plugin.
   const contexts = new Map<string, PluginContext>();
@@ -296,8 +356,12 @@ export async function bootPlein(options: BootOptions): Promise<RunningPlein> {
     const id = plugin.definition.id;
     const ref = app.select(modules.get(id)!);
     contexts.set(id, { pluginId: id, get: (token) => ref.get(token as Type, { strict: true }) });
+    registry.setContext(id, contexts.get(id)!);
     for (const { token, cls } of providerClasses(plugin.definition)) {
-      const instance = ref.get(token as Type, { strict: true }) as Record<string, (...args: unknown[]) => Promise<void>>;
+      const instance = ref.get(token as Type, { strict: true }) as Record<
+        string,
+        (...args: unknown[]) => Promise<void>
+      >;
       for (const method of Object.getOwnPropertyNames(cls.prototype)) {
         const fn = (cls.prototype as Record<string, unknown>)[method];
         if (method === 'constructor' || typeof fn !== 'function') continue;
@@ -326,7 +390,9 @@ export async function bootPlein(options: BootOptions): Promise<RunningPlein> {
       if (plugin.definition.failurePolicy !== 'disable') {
         await app.close();
         await dataSource.destroy();
-        throw new BootError([`Plugin '${plugin.definition.id}': expected init() to succeed, found: ${(error as Error).message}`]);
+        throw new BootError([
+          `Plugin '${plugin.definition.id}': expected init() to succeed, found: ${(error as Error).message}`,
+        ]);
       }
       registry.markFailed(plugin.definition.id, `init failed: ${(error as Error).message}`);
     }
@@ -352,12 +418,22 @@ export async function bootPlein(options: BootOptions): Promise<RunningPlein> {
   fastify.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
     if (body === '' || body === undefined) return done(null, undefined);
     // Deeply nested JSON overflows the stack of validation further on: refuse it here.
-    if (jsonDepth(body as string) > MAX_JSON_DEPTH) return done(Object.assign(new Error(`Body nests deeper than ${MAX_JSON_DEPTH} levels`), { statusCode: 400 }), undefined);
+    if (jsonDepth(body as string) > MAX_JSON_DEPTH)
+      return done(
+        Object.assign(new Error(`Body nests deeper than ${MAX_JSON_DEPTH} levels`), { statusCode: 400 }),
+        undefined,
+      );
     // A surrogate can only arrive spelled as an escape; only then is the parsed body walked.
     if (!/\\u[dD][89a-fA-F]/.test(body as string)) return json(request, body as string, done);
     json(request, body as string, (error, parsed) => {
       const field = error ? null : loneSurrogatePath(parsed);
-      if (field) return done(new InvalidInput([{ field, message: 'must be text: it holds half of a UTF-16 surrogate pair (\\uD800–\\uDFFF alone)' }]), undefined);
+      if (field)
+        return done(
+          new InvalidInput([
+            { field, message: 'must be text: it holds half of a UTF-16 surrogate pair (\\uD800–\\uDFFF alone)' },
+          ]),
+          undefined,
+        );
       done(error, parsed);
     });
   });
@@ -371,7 +447,11 @@ export async function bootPlein(options: BootOptions): Promise<RunningPlein> {
   });
   for (const plugin of installed) {
     if (plugin.definition.assets) {
-      await app.register(fastifyStatic, { root: resolve(plugin.root, plugin.definition.assets), prefix: `/plugins/${plugin.definition.id}/`, decorateReply: false });
+      await app.register(fastifyStatic, {
+        root: resolve(plugin.root, plugin.definition.assets),
+        prefix: `/plugins/${plugin.definition.id}/`,
+        decorateReply: false,
+      });
     }
   }
   await app.init();
@@ -396,14 +476,23 @@ export async function bootPlein(options: BootOptions): Promise<RunningPlein> {
     if (backend.kind === 'bullmq') {
       // A producer killed between commit and enqueue leaves an outbox row pending: re-enqueue it.
       await events.sweep(0);
-      sweeper = setInterval(() => void events.sweep().catch((e: Error) => logger.warn(`outbox sweep: ${e.message}`)), 15_000);
+      sweeper = setInterval(
+        () => void events.sweep().catch((e: Error) => logger.warn(`outbox sweep: ${e.message}`)),
+        15_000,
+      );
       sweeper.unref();
     }
   }
   registry.onChange(() => backend.onStateChange?.());
   registry.startPolling(config.statePollMs);
   // Grants changed on another instance reach this one on the same beat as plugin state.
-  const grantPoll = config.statePollMs > 0 ? setInterval(() => void permissions.reload().catch((e: Error) => logger.warn(`could not re-read grants: ${e.message}`)), config.statePollMs) : null;
+  const grantPoll =
+    config.statePollMs > 0
+      ? setInterval(
+          () => void permissions.reload().catch((e: Error) => logger.warn(`could not re-read grants: ${e.message}`)),
+          config.statePollMs,
+        )
+      : null;
   grantPoll?.unref();
   // So does the theme an administrator chose.
   themes.startPolling(config.statePollMs);

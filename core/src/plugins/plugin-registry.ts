@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import type { Clock, NavigationItem, PluginDefinition } from '@plein/sdk';
+import type { Clock, NavigationItem, PluginContext, PluginDefinition } from '@plein/sdk';
 import type { DatabaseService } from '../database/database.service';
 import type { DiscoveredPlugin } from './discovery';
 import { PluginStateRow } from './plugin-state.entity';
@@ -26,6 +26,7 @@ export class PluginRegistry {
   private readonly logger = new Logger('Plugins');
   private readonly plugins = new Map<string, InstalledPlugin>();
   private readonly owners = new Map<Function, string>();
+  private readonly contexts = new Map<string, PluginContext>();
   private readonly listeners: Array<() => void> = [];
   private timer: NodeJS.Timeout | null = null;
   private db: DatabaseService | null = null;
@@ -54,6 +55,15 @@ export class PluginRegistry {
 
   /** Core is always active; a plugin is active when it is installed, booted and enabled. */
   isActive = (id: string): boolean => id === 'core' || this.plugins.get(id)?.state === 'enabled';
+
+  /** Keeps how a booted plugin's services are reached, for what core runs on its behalf (`@InSpace` finders). */
+  setContext(id: string, context: PluginContext): void {
+    this.contexts.set(id, context);
+  }
+
+  contextOf(id: string): PluginContext | undefined {
+    return this.contexts.get(id);
+  }
 
   /** The plugin that owns a controller class, or undefined for core's own. */
   ownerOf(controller: Function): string | undefined {
@@ -102,7 +112,12 @@ export class PluginRegistry {
   }
 
   /** Turns a plugin on or off for every instance; returns the new state. */
-  async setEnabled(db: DatabaseService, id: string, enabled: boolean, actorId: string | null): Promise<InstalledPlugin> {
+  async setEnabled(
+    db: DatabaseService,
+    id: string,
+    enabled: boolean,
+    actorId: string | null,
+  ): Promise<InstalledPlugin> {
     const plugin = this.plugins.get(id);
     if (!plugin) throw new UnknownPluginError(`Plugin '${id}': expected an installed plugin, found none with that id`);
     await db.transaction(async (m) => {

@@ -36,6 +36,7 @@ interface Cached<T> {
 export class SpacePluginsService {
   private policyCache: Cached<Map<string, PluginSpacePolicyRow>> | null = null;
   private readonly choices = new Map<string, Cached<Map<string, boolean>>>();
+  private offChoiceCache: Cached<Set<string>> | null = null;
 
   constructor(
     private readonly db: DatabaseService,
@@ -50,6 +51,18 @@ export class SpacePluginsService {
     if (!this.registry.isActive(pluginId)) return false;
     const policy = (await this.policyMap()).get(pluginId);
     return this.decide(policy, (await this.choiceMap(spaceId)).get(pluginId));
+  }
+
+  /**
+   * Whether `pluginId` may be off in at least one space: the site forces it off or has it off by
+   * default, or some space turned it off. False lets routes skip finding their space at all.
+   */
+  async offInSomeSpace(pluginId: string): Promise<boolean> {
+    if (pluginId === 'core') return false;
+    const policy = (await this.policyMap()).get(pluginId);
+    if (policy?.policy === 'forced-on') return false;
+    if (policy?.policy === 'forced-off' || policy?.defaultEnabled === false) return true;
+    return (await this.offChoices()).has(pluginId);
   }
 
   /** Every installed plugin that did not fail, as the space sees it, by display name. */
@@ -68,20 +81,35 @@ export class SpacePluginsService {
   /** The site's policy of each installed plugin. */
   async policies(): Promise<Map<string, { policy: SpacePolicy; defaultEnabled: boolean }>> {
     const rows = await this.policyMap();
-    return new Map(this.installed().map((p) => [p.definition.id, { policy: rows.get(p.definition.id)?.policy ?? 'space-choice', defaultEnabled: rows.get(p.definition.id)?.defaultEnabled ?? true }]));
+    return new Map(
+      this.installed().map((p) => [
+        p.definition.id,
+        {
+          policy: rows.get(p.definition.id)?.policy ?? 'space-choice',
+          defaultEnabled: rows.get(p.definition.id)?.defaultEnabled ?? true,
+        },
+      ]),
+    );
   }
 
   /** A space admin's choice. 404 for an unknown plugin, 409 when the site decides or has the plugin off. */
   async choose(spaceId: string, pluginId: string, enabled: boolean, actorId: string | null): Promise<SpacePluginState> {
     const current = await this.one(spaceId, pluginId);
-    if (!current.spaceMayChange) throw new ConflictException(`${current.displayName} is ${current.policy === 'forced-on' ? 'turned on' : 'turned off'} for every space by the site's administrators`);
-    if (enabled && !current.siteEnabled) throw new ConflictException(`${current.displayName} is turned off for the whole site: a site administrator turns it on first`);
+    if (!current.spaceMayChange)
+      throw new ConflictException(
+        `${current.displayName} is ${current.policy === 'forced-on' ? 'turned on' : 'turned off'} for every space by the site's administrators`,
+      );
+    if (enabled && !current.siteEnabled)
+      throw new ConflictException(
+        `${current.displayName} is turned off for the whole site: a site administrator turns it on first`,
+      );
     await this.db.transaction(async (m) => {
       const values = { enabled, updatedAt: this.clock.now(), updatedBy: actorId };
       const updated = await m.update(SpacePluginRow, { spaceId, pluginId }, values);
       if (!updated.affected) await m.insert(SpacePluginRow, { spaceId, pluginId, ...values });
     });
     this.choices.delete(spaceId);
+    this.offChoiceCache = null;
     return this.one(spaceId, pluginId);
   }
 
@@ -90,19 +118,35 @@ export class SpacePluginsService {
    * A new default is for new spaces: the spaces that exist and did not choose keep what they had,
    * written down as their choice.
    */
-  async setPolicy(pluginId: string, policy: SpacePolicy, defaultEnabled: boolean | undefined, actorId: string | null): Promise<{ policy: SpacePolicy; defaultEnabled: boolean }> {
+  async setPolicy(
+    pluginId: string,
+    policy: SpacePolicy,
+    defaultEnabled: boolean | undefined,
+    actorId: string | null,
+  ): Promise<{ policy: SpacePolicy; defaultEnabled: boolean }> {
     if (!this.registry.get(pluginId)) throw new NotFoundException(`No plugin with the id '${pluginId}' is installed`);
     const saved = await this.db.transaction(async (m) => {
       const existing = await m.findOneBy(PluginSpacePolicyRow, { pluginId });
       const before = existing ? Boolean(existing.defaultEnabled) : true;
-      const values = { policy, defaultEnabled: defaultEnabled ?? before, updatedAt: this.clock.now(), updatedBy: actorId };
+      const values = {
+        policy,
+        defaultEnabled: defaultEnabled ?? before,
+        updatedAt: this.clock.now(),
+        updatedBy: actorId,
+      };
       if (values.defaultEnabled !== before) {
         const chosen = new Set((await m.findBy(SpacePluginRow, { pluginId })).map((r) => r.spaceId));
         const open = (await m.find(SpaceRow, { select: { id: true } })).filter((sp) => !chosen.has(sp.id));
         for (let i = 0; i < open.length; i += 500) {
           await m.insert(
             SpacePluginRow,
-            open.slice(i, i + 500).map((sp) => ({ spaceId: sp.id, pluginId, enabled: before, updatedAt: values.updatedAt, updatedBy: actorId })),
+            open.slice(i, i + 500).map((sp) => ({
+              spaceId: sp.id,
+              pluginId,
+              enabled: before,
+              updatedAt: values.updatedAt,
+              updatedBy: actorId,
+            })),
           );
         }
       }
@@ -117,6 +161,7 @@ export class SpacePluginsService {
   /** Forgets what this instance keeps, so the next question reads the database. */
   forget(): void {
     this.policyCache = null;
+    this.offChoiceCache = null;
     this.choices.clear();
   }
 
@@ -127,7 +172,11 @@ export class SpacePluginsService {
       .sort((a, b) => a.definition.displayName.localeCompare(b.definition.displayName));
   }
 
-  private describe(plugin: InstalledPlugin, policy: PluginSpacePolicyRow | undefined, choice: boolean | undefined): SpacePluginState {
+  private describe(
+    plugin: InstalledPlugin,
+    policy: PluginSpacePolicyRow | undefined,
+    choice: boolean | undefined,
+  ): SpacePluginState {
     const id = plugin.definition.id;
     const siteEnabled = this.registry.isActive(id);
     return {
@@ -157,6 +206,17 @@ export class SpacePluginsService {
     const rows = await this.db.repository(PluginSpacePolicyRow).find();
     const value = new Map(rows.map((r) => [r.pluginId, { ...r, defaultEnabled: Boolean(r.defaultEnabled) }]));
     this.policyCache = { value, at: performance.now() };
+    return value;
+  }
+
+  /** The plugins some space chose to turn off. */
+  private async offChoices(): Promise<Set<string>> {
+    if (this.fresh(this.offChoiceCache)) return this.offChoiceCache.value;
+    const rows = await this.db
+      .repository(SpacePluginRow)
+      .find({ select: { pluginId: true }, where: { enabled: false } });
+    const value = new Set(rows.map((r) => r.pluginId));
+    if (this.ttlMs > 0) this.offChoiceCache = { value, at: performance.now() };
     return value;
   }
 

@@ -11,6 +11,7 @@ import { forumPermissions } from './permissions';
 import { ForumAccessService } from './services/forum-access.service';
 import { ForumAudiencesService } from './services/forum-audiences.service';
 import { ForumCategoriesService } from './services/forum-categories.service';
+import { ForumSpacesService } from './services/forum-spaces.service';
 import { ForumHandlersService } from './services/forum-handlers.service';
 import { ForumListingService } from './services/forum-listing.service';
 import { ForumModerationService } from './services/forum-moderation.service';
@@ -52,6 +53,7 @@ export default definePlugin({
     ForumPromotionService,
     ForumCategoriesService,
     ForumAudiencesService,
+    ForumSpacesService,
     ForumTopicsService,
     ForumPostsService,
     ForumModerationService,

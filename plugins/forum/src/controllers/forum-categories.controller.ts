@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Put, Query } from '@nestjs/common';
-import { CurrentUser, parseLimit, RequirePermission, type Page, type SignedInUser } from '@plein/sdk';
+import { CurrentUser, InSpace, parseLimit, RequirePermission, type Page, type SignedInUser } from '@plein/sdk';
 import { CreateCategoryDto, CreateTopicDto, GrantsDto, UpdateCategoryDto } from '../dto/forum.dto';
 import { forumPermissions } from '../permissions';
 import { ForumAccessService, signedIn } from '../services/forum-access.service';
@@ -10,6 +10,7 @@ import { invalid } from '../services/forum-names';
 import { ForumReadingService } from '../services/forum-reading.service';
 import { ForumTopicsService, type TopicView } from '../services/forum-topics.service';
 import type { CategorySummary, TopicSummary } from '../services/forum-view.service';
+import { forumSpaceOf } from '../services/forum-spaces.service';
 
 /** `?solved=true|false` */
 function solvedFilter(value: string | undefined): boolean | null {
@@ -52,6 +53,7 @@ export class ForumCategoriesController {
 
   @Get(':id')
   @RequirePermission(forumPermissions.read)
+  @InSpace(forumSpaceOf.category)
   async one(
     @Param('id') id: string,
     @CurrentUser() user: SignedInUser | null,
@@ -71,6 +73,7 @@ export class ForumCategoriesController {
 
   @Patch(':id')
   @RequirePermission(forumPermissions.read)
+  @InSpace(forumSpaceOf.category)
   async update(
     @Param('id') id: string,
     @Body() body: UpdateCategoryDto,
@@ -86,18 +89,21 @@ export class ForumCategoriesController {
   @Delete(':id')
   @HttpCode(204)
   @RequirePermission(forumPermissions.read)
+  @InSpace(forumSpaceOf.category)
   async remove(@Param('id') id: string, @CurrentUser() user: SignedInUser | null): Promise<void> {
     await this.categories.remove(signedIn(user), id);
   }
 
   @Get(':id/grants')
   @RequirePermission(forumPermissions.read)
+  @InSpace(forumSpaceOf.category)
   async grants(@Param('id') id: string, @CurrentUser() user: SignedInUser | null): Promise<CategoryGrants> {
     return this.categories.grants(signedIn(user), id);
   }
 
   @Put(':id/grants')
   @RequirePermission(forumPermissions.read)
+  @InSpace(forumSpaceOf.category)
   async setGrants(
     @Param('id') id: string,
     @Body() body: GrantsDto,
@@ -109,6 +115,7 @@ export class ForumCategoriesController {
   /** Topics, pinned first, then by last activity; `?solved=true|false`, `?tag=`. */
   @Get(':id/topics')
   @RequirePermission(forumPermissions.read)
+  @InSpace(forumSpaceOf.category)
   async topicList(
     @Param('id') id: string,
     @CurrentUser() user: SignedInUser | null,
@@ -124,6 +131,7 @@ export class ForumCategoriesController {
 
   @Post(':id/topics')
   @RequirePermission(forumPermissions.read)
+  @InSpace(forumSpaceOf.category)
   async start(
     @Param('id') id: string,
     @Body() body: CreateTopicDto,
@@ -139,6 +147,7 @@ export class ForumCategoriesController {
   @Post(':id/read')
   @HttpCode(204)
   @RequirePermission(forumPermissions.read)
+  @InSpace(forumSpaceOf.category)
   async markRead(@Param('id') id: string, @CurrentUser() user: SignedInUser | null): Promise<void> {
     const viewer = signedIn(user);
     const { category } = await this.access.category(viewer, id);

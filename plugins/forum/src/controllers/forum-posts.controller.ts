@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
-import { CurrentUser, RequirePermission, Settings, type SignedInUser } from '@plein/sdk';
+import { CurrentUser, InSpace, RequirePermission, Settings, type SignedInUser } from '@plein/sdk';
 import { EditPostDto } from '../dto/forum.dto';
 import { forumPermissions } from '../permissions';
 import type { ForumSettings } from '../settings';
@@ -7,9 +7,11 @@ import { ForumAccessService, signedIn, type PostAccess, type Viewer } from '../s
 import { pageOf } from '../services/forum-paging';
 import { ForumPostsService, type RevisionView } from '../services/forum-posts.service';
 import { ForumViewService, type PostView } from '../services/forum-view.service';
+import { forumSpaceOf } from '../services/forum-spaces.service';
 
 /** One post: read, edit (history kept, 409 on a stale version), delete and restore, its history. */
 @Controller('posts')
+@InSpace(forumSpaceOf.post)
 export class ForumPostsController {
   constructor(
     private readonly settings: Settings,

@@ -3,6 +3,7 @@ import {
   CurrentUser,
   Database,
   decodeCursor,
+  InSpace,
   parseLimit,
   RequirePermission,
   Settings,
@@ -30,6 +31,7 @@ import { ForumPromotionService, type PromotionView } from '../services/forum-pro
 import { ForumReadingService } from '../services/forum-reading.service';
 import { ForumTopicsService, type TopicView } from '../services/forum-topics.service';
 import { ForumViewService, type PostView } from '../services/forum-view.service';
+import { forumSpaceOf } from '../services/forum-spaces.service';
 
 /**
  * Topics: reading one with a page of its posts, replying, and the moderators' tools. Every route
@@ -37,6 +39,7 @@ import { ForumViewService, type PostView } from '../services/forum-view.service'
  * the topic) is checked in the category's space once the topic is loaded.
  */
 @Controller('topics')
+@InSpace(forumSpaceOf.topic)
 export class ForumTopicsController {
   constructor(
     private readonly db: Database,

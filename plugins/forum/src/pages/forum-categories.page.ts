@@ -1,6 +1,7 @@
 import { Body, Controller, ForbiddenException, Get, HttpCode, Param, Post, Res } from '@nestjs/common';
 import {
   CurrentUser,
+  InSpace,
   redirect,
   Render,
   RequirePermission,
@@ -15,6 +16,7 @@ import { ForumCategoriesService } from '../services/forum-categories.service';
 import { GRANT_ACTIONS, parseGrants, type CategoryGrants } from '../services/forum-grants';
 import { categoryUrl } from '../services/forum-view.service';
 import { emptyForm, formFromError, formValues, signedInPage, type ForumForm, type ReplyLike } from './page-support';
+import { forumSpaceOf } from '../services/forum-spaces.service';
 
 const CATEGORY_FIELDS = ['name', 'slug', 'description', 'space', 'parentId', 'position'] as const;
 
@@ -47,6 +49,7 @@ export class ForumCategoriesPage {
   @Post('categories/new')
   @HttpCode(200)
   @RequirePermission(forumPermissions.read)
+  @InSpace('body.space')
   @Render('forum/category-form')
   async create(
     @Body() body: unknown,
@@ -68,6 +71,7 @@ export class ForumCategoriesPage {
 
   @Get('c/:slug/edit')
   @RequirePermission(forumPermissions.read)
+  @InSpace(forumSpaceOf.category)
   @Render('forum/category-form')
   async editForm(@Param('slug') slug: string, @CurrentUser() user: SignedInUser | null): Promise<PageData> {
     const viewer = signedInPage(user);
@@ -90,6 +94,7 @@ export class ForumCategoriesPage {
   @Post('c/:slug/edit')
   @HttpCode(200)
   @RequirePermission(forumPermissions.read)
+  @InSpace(forumSpaceOf.category)
   @Render('forum/category-form')
   async save(
     @Param('slug') slug: string,
@@ -115,6 +120,7 @@ export class ForumCategoriesPage {
   @Post('c/:slug/grants')
   @HttpCode(200)
   @RequirePermission(forumPermissions.read)
+  @InSpace(forumSpaceOf.category)
   @Render('forum/category-form')
   async grants(
     @Param('slug') slug: string,
@@ -146,6 +152,7 @@ export class ForumCategoriesPage {
 
   @Post('c/:slug/delete')
   @RequirePermission(forumPermissions.read)
+  @InSpace(forumSpaceOf.category)
   async remove(@Param('slug') slug: string, @CurrentUser() user: SignedInUser | null): Promise<PageRedirect> {
     const viewer = signedInPage(user);
     const at = await this.managed(viewer, slug);

@@ -2,6 +2,7 @@ import { Body, Controller, Get, HttpCode, Param, Post, Query, Res } from '@nestj
 import {
   CurrentUser,
   encodeCursor,
+  InSpace,
   redirect,
   Render,
   RequirePermission,
@@ -20,6 +21,7 @@ import { ForumTopicsService } from '../services/forum-topics.service';
 import { categoryUrl, topicUrl } from '../services/forum-view.service';
 import { ForumPageData } from './forum-page-data';
 import { emptyForm, formFromError, formValues, signedInPage, type ForumForm, type ReplyLike } from './page-support';
+import { forumSpaceOf } from '../services/forum-spaces.service';
 
 const TOPIC_FIELDS = ['title', 'body', 'tags', 'action'] as const;
 
@@ -67,6 +69,7 @@ export class ForumIndexPage {
 
   @Get('c/:slug')
   @RequirePermission(forumPermissions.read)
+  @InSpace(forumSpaceOf.category)
   @Render('forum/category')
   async category(
     @Param('slug') slug: string,
@@ -122,6 +125,7 @@ export class ForumIndexPage {
 
   @Post('c/:slug/read')
   @RequirePermission(forumPermissions.read)
+  @InSpace(forumSpaceOf.category)
   async markRead(@Param('slug') slug: string, @CurrentUser() user: SignedInUser | null): Promise<PageRedirect> {
     const viewer = signedInPage(user);
     const { category } = await this.access.category(viewer, slug);
@@ -131,6 +135,7 @@ export class ForumIndexPage {
 
   @Get('c/:slug/new')
   @RequirePermission(forumPermissions.read)
+  @InSpace(forumSpaceOf.category)
   @Render('forum/topic-new')
   async newTopicForm(@Param('slug') slug: string, @CurrentUser() user: SignedInUser | null): Promise<PageData> {
     const viewer = signedInPage(user);
@@ -142,6 +147,7 @@ export class ForumIndexPage {
   @Post('c/:slug/new')
   @HttpCode(200)
   @RequirePermission(forumPermissions.read)
+  @InSpace(forumSpaceOf.category)
   @Render('forum/topic-new')
   async newTopic(
     @Param('slug') slug: string,

@@ -1,6 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
 import {
   CurrentUser,
+  InSpace,
   redirect,
   Render,
   RequirePermission,
@@ -26,6 +27,7 @@ import {
   type ForumForm,
   type ReplyLike,
 } from './page-support';
+import { forumSpaceOf } from '../services/forum-spaces.service';
 
 type Tool = 'rename' | 'move' | 'close' | 'split' | 'merge';
 
@@ -41,6 +43,7 @@ function topicRef(value: string | undefined): string {
  * Each tool is its own form; a refused one comes back with its problems named.
  */
 @Controller('t')
+@InSpace(forumSpaceOf.topic)
 export class ForumModeratePage {
   constructor(
     private readonly access: ForumAccessService,

@@ -1,6 +1,7 @@
 import { Body, Controller, Get, HttpCode, HttpException, Param, Post, Res } from '@nestjs/common';
 import {
   CurrentUser,
+  InSpace,
   redirect,
   Render,
   RequirePermission,
@@ -16,6 +17,7 @@ import { topicUrl } from '../services/forum-view.service';
 import { ForumPageData } from './forum-page-data';
 import { postLocation } from './forum-topic.page';
 import { emptyForm, formFromError, formValues, signedInPage, type ForumForm, type ReplyLike } from './page-support';
+import { forumSpaceOf } from '../services/forum-spaces.service';
 
 /**
  * One post: its address (`/forum/posts/<id>`, used by notifications and search, answers 303 to the
@@ -23,6 +25,7 @@ import { emptyForm, formFromError, formValues, signedInPage, type ForumForm, typ
  * history, and the delete and restore buttons.
  */
 @Controller('posts')
+@InSpace(forumSpaceOf.post)
 export class ForumPostPage {
   constructor(
     private readonly access: ForumAccessService,

@@ -1,6 +1,7 @@
 import { Body, Controller, Get, HttpCode, HttpException, Param, Post, Query, Res } from '@nestjs/common';
 import {
   CurrentUser,
+  InSpace,
   redirect,
   Render,
   RequirePermission,
@@ -22,6 +23,7 @@ import { topicUrl } from '../services/forum-view.service';
 import type { WatchLevel } from '../entities/forum-watch.entity';
 import { ForumPageData } from './forum-page-data';
 import { emptyForm, formFromError, formValues, signedInPage, type ReplyLike } from './page-support';
+import { forumSpaceOf } from '../services/forum-spaces.service';
 
 /** `/forum/t/<id>#post-<n>` on the page that shows position n. */
 export function postLocation(topicId: string, position: number, perPage: number): string {
@@ -35,6 +37,7 @@ export function postLocation(topicId: string, position: number, perPage: number)
  * buttons. Every action is a form post answered by a redirect with a flash message.
  */
 @Controller('t')
+@InSpace(forumSpaceOf.topic)
 export class ForumTopicPage {
   constructor(
     private readonly access: ForumAccessService,

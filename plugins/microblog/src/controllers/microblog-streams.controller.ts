@@ -2,6 +2,7 @@ import { Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/c
 import {
   Clock,
   CurrentUser,
+  InSpace,
   parseLimit,
   RequirePermission,
   type Page,
@@ -153,6 +154,7 @@ export class MicroblogStreamsController {
    */
   @Get('questions')
   @RequirePermission(microblogPermissions.read)
+  @InSpace('query.spaceId')
   async questions(
     @CurrentUser() user: SignedInUser | null,
     @Query('spaceId') spaceRef?: string,

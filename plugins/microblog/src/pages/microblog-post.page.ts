@@ -4,6 +4,7 @@ import {
   CurrentUser,
   decodeCursor,
   encodeCursor,
+  InSpace,
   redirect,
   Render,
   RequirePermission,
@@ -65,6 +66,7 @@ export class MicroblogPostPage {
   /** The composer on its own page: `?replyTo=` a post, or `?space=` a space. */
   @Get('compose')
   @RequirePermission(microblogPermissions.create)
+  @InSpace('query.space')
   @Render('microblog/compose')
   async composeForm(
     @CurrentUser() user: SignedInUser | null,

@@ -2,6 +2,7 @@ import { Body, Controller, Get, NotFoundException, Param, Post, Query } from '@n
 import {
   Clock,
   CurrentUser,
+  InSpace,
   redirect,
   Render,
   RequirePermission,
@@ -120,6 +121,7 @@ export class MicroblogStreamPage {
 
   @Get('spaces/:space')
   @RequirePermission(microblogPermissions.read)
+  @InSpace('params.space')
   @Render('microblog/stream')
   async space(
     @Param('space') ref: string,
@@ -152,6 +154,7 @@ export class MicroblogStreamPage {
 
   @Get('spaces/:space/questions')
   @RequirePermission(microblogPermissions.read)
+  @InSpace('params.space')
   @Render('microblog/questions')
   async spaceQuestions(
     @Param('space') ref: string,
@@ -171,6 +174,7 @@ export class MicroblogStreamPage {
 
   @Post('spaces/:space/follow')
   @RequirePermission(microblogPermissions.follow)
+  @InSpace('params.space')
   async followSpace(
     @Param('space') ref: string,
     @Body() body: unknown,

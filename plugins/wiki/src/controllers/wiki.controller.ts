@@ -15,6 +15,7 @@ import {
   CurrentUser,
   decodeCursor,
   encodeCursor,
+  InSpace,
   parseLimit,
   RequirePermission,
   type Page,
@@ -327,6 +328,7 @@ export class WikiController {
   /** A page by its address: `?space=<slug or ->&path=a/b`; an old path answers with `movedFrom`. */
   @Get('resolve')
   @RequirePermission(wikiPermissions.read)
+  @InSpace('query.space')
   async resolve(
     @CurrentUser() user: SignedInUser | null,
     @Query('space') space?: string,

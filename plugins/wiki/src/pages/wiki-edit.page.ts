@@ -1,6 +1,7 @@
 import { Body, Controller, Get, HttpCode, HttpException, Param, Post, Query, Res } from '@nestjs/common';
 import {
   CurrentUser,
+  InSpace,
   redirect,
   Render,
   RequirePermission,
@@ -42,6 +43,7 @@ export class WikiEditPage {
 
   @Get('new')
   @RequirePermission(wikiPermissions.read)
+  @InSpace('query.space')
   @Render('wiki/new')
   async newForm(
     @CurrentUser() user: SignedInUser | null,

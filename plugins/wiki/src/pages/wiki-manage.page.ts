@@ -3,6 +3,7 @@ import {
   CurrentUser,
   decodeCursor,
   encodeCursor,
+  InSpace,
   redirect,
   Render,
   RequirePermission,
@@ -36,6 +37,7 @@ export class WikiManagePage {
   /** Templates usable in a space (`?space=<slug or ->`), each with a "new page from it" link. */
   @Get('templates')
   @RequirePermission(wikiPermissions.read)
+  @InSpace('query.space')
   @Render('wiki/templates')
   async templates(@CurrentUser() user: SignedInUser | null, @Query('space') space?: string): Promise<PageData> {
     const { spaceKey, slug, name } = await this.paths.spaceKeyOf(user, space || ORG_SPACE_KEY);
@@ -58,6 +60,7 @@ export class WikiManagePage {
   /** Deleted pages of a space, for those who may restore them. */
   @Get('deleted')
   @RequirePermission(wikiPermissions.read)
+  @InSpace('query.space')
   @Render('wiki/deleted')
   async deleted(
     @CurrentUser() user: SignedInUser | null,

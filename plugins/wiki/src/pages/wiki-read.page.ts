@@ -1,5 +1,14 @@
 import { Controller, Get, NotFoundException, Param, Query, Res } from '@nestjs/common';
-import { AnonymousCache, CurrentUser, Render, RequirePermission, Spaces, type PageData, type SignedInUser } from '@plein/sdk';
+import {
+  AnonymousCache,
+  CurrentUser,
+  InSpace,
+  Render,
+  RequirePermission,
+  Spaces,
+  type PageData,
+  type SignedInUser,
+} from '@plein/sdk';
 import { ORG_SPACE_KEY } from '../entities/wiki-page.entity';
 import { wikiPermissions } from '../permissions';
 import { WikiAccessService } from '../services/wiki-access.service';
@@ -53,6 +62,7 @@ export class WikiReadPage {
 
   @Get(':space')
   @RequirePermission(wikiPermissions.read)
+  @InSpace('params.space')
   @Render('wiki/space')
   async space(@Param('space') segment: string, @CurrentUser() user: SignedInUser | null): Promise<PageData> {
     const { spaceKey, slug, name } = await this.paths.spaceKeyOf(user, segment);
@@ -75,6 +85,7 @@ export class WikiReadPage {
 
   @Get(':space/*')
   @RequirePermission(wikiPermissions.read)
+  @InSpace('params.space')
   @Render('wiki/page')
   // Readers who are not signed in share the rendered page for a few seconds (the bench's read path).
   @AnonymousCache(10)

@@ -1,0 +1,154 @@
+/**
+ * Per-space plugins, the routes whose space is in their address but not in their permission
+ * (`@InSpace`): a plugin's pages and APIs for a space (`/microblog/spaces/lab`, `/wiki/lab`,
+ * `?space=lab`) and, for the forum, everything under a category bound to the space (its topics and
+ * posts) answer 404 once the space turns the plugin off — pages with the theme's "not found" page —
+ * and answer as before for another space and for what belongs to no space.
+ */
+import forum from '@plein/plugin-forum';
+import microblog from '@plein/plugin-microblog';
+import wiki from '@plein/plugin-wiki';
+import { createTestIntranet, type TestIntranet, type TestUser } from '@plein/sdk/testing';
+
+jest.setTimeout(60_000);
+
+describe('per-space plugins: routes that find their space in the address', () => {
+  let intranet: TestIntranet;
+  let ada: TestUser;
+  let max: TestUser;
+  /** Per space: the forum category, topic and post, the wiki page's address. */
+  const made: Record<string, { category: string; topic: string; post: string; wikiPath: string }> = {};
+  let orgTopic: string;
+
+  beforeAll(async () => {
+    intranet = await createTestIntranet({ plugins: [forum, microblog, wiki] });
+    ada = await intranet.createUser({ handle: 'ada', roles: ['admin'] });
+    max = await intranet.createUser({ handle: 'max' });
+    for (const slug of ['lab', 'garden']) {
+      await ada.http
+        .post('/api/v1/spaces')
+        .send({ slug, name: slug, visibility: 'public', joinPolicy: 'open' })
+        .expect(201);
+      await max.http.post(`/api/v1/spaces/${slug}/join`).expect(200);
+      await ada.http
+        .post('/api/v1/forum/categories')
+        .send({ slug: `${slug}-talk`, name: `${slug} talk`, spaceId: slug })
+        .expect(201);
+      const topic = (
+        await max.http
+          .post(`/api/v1/forum/categories/${slug}-talk/topics`)
+          .send({ title: `In the ${slug}`, body: 'Hello' })
+          .expect(201)
+      ).body;
+      const page = (
+        await max.http
+          .post('/api/v1/wiki/pages')
+          .send({ title: 'Handbook', body: 'Read me', spaceId: slug })
+          .expect(201)
+      ).body;
+      await max.http
+        .post('/api/v1/microblog/posts')
+        .send({ body: `Hello ${slug}`, spaceId: slug })
+        .expect(201);
+      made[slug] = { category: `${slug}-talk`, topic: topic.id, post: topic.firstPostId, wikiPath: page.path };
+    }
+    await ada.http.post('/api/v1/forum/categories').send({ slug: 'everyone', name: 'Everyone' }).expect(201);
+    orgTopic = (
+      await max.http.post('/api/v1/forum/categories/everyone/topics').send({ title: 'For all', body: 'Hi' }).expect(201)
+    ).body.id;
+  });
+  afterAll(() => intranet.close());
+
+  const turn = (pluginId: string, enabled: boolean) =>
+    ada.http.put(`/api/v1/spaces/lab/plugins/${pluginId}`).send({ enabled }).expect(200);
+
+  /** GETs each address as max; answers the statuses, in order. */
+  async function statuses(paths: string[]): Promise<number[]> {
+    const out: number[] = [];
+    for (const path of paths) out.push((await max.http.get(path)).status);
+    return out;
+  }
+
+  it('takes the microblog’s space pages and APIs away from a space that turned it off, and only there', async () => {
+    const routes = (slug: string) => [
+      `/microblog/spaces/${slug}`,
+      `/microblog/spaces/${slug}/questions`,
+      `/microblog/compose?space=${slug}`,
+      `/api/v1/microblog/questions?spaceId=${slug}`,
+      `/api/v1/microblog/spaces/${slug}/posts`,
+    ];
+    expect(await statuses(routes('lab'))).toEqual([200, 200, 200, 200, 200]);
+    await turn('microblog', false);
+    expect(await statuses(routes('lab'))).toEqual([404, 404, 404, 404, 404]);
+    expect(await statuses(routes('garden'))).toEqual([200, 200, 200, 200, 200]);
+    // A page answers with the theme's "not found" page, an API with a problem.
+    const page = await max.http.get('/microblog/spaces/lab').expect(404);
+    expect(page.headers['content-type']).toContain('text/html');
+    expect(page.text).toContain('Page not found');
+    const api = await max.http.get('/api/v1/microblog/questions?spaceId=lab').expect(404);
+    expect(api.headers['content-type']).toContain('application/problem+json');
+    await max.http.post('/microblog/spaces/lab/follow').type('form').send({}).expect(404);
+    // Routes about no space are not affected.
+    expect(await statuses(['/microblog/all', '/api/v1/microblog/questions?spaceId=-'])).toEqual([200, 200]);
+    await turn('microblog', true);
+    expect(await statuses(routes('lab'))).toEqual([200, 200, 200, 200, 200]);
+  });
+
+  it('takes the wiki’s space pages away from a space that turned it off, and only there', async () => {
+    const routes = (slug: string) => [
+      `/wiki/${slug}`,
+      made[slug].wikiPath,
+      `/wiki/p/new?space=${slug}`,
+      `/wiki/p/templates?space=${slug}`,
+      `/api/v1/wiki/resolve?space=${slug}&path=handbook`,
+      `/api/v1/wiki/tree?spaceId=${slug}`,
+    ];
+    expect(await statuses(routes('lab'))).toEqual([200, 200, 200, 200, 200, 200]);
+    await turn('wiki', false);
+    expect(await statuses(routes('lab'))).toEqual([404, 404, 404, 404, 404, 404]);
+    expect(await statuses(routes('garden'))).toEqual([200, 200, 200, 200, 200, 200]);
+    expect((await max.http.get(made.lab.wikiPath).expect(404)).text).toContain('Page not found');
+    // Organisation-wide pages (`-`) are in no space.
+    expect(await statuses(['/wiki', '/wiki/-'])).toEqual([200, 200]);
+    await turn('wiki', true);
+    expect(await statuses(routes('lab'))).toEqual([200, 200, 200, 200, 200, 200]);
+  });
+
+  it('takes a category bound to the space away with its topics and posts, pages and APIs alike', async () => {
+    const routes = (slug: string) => [
+      `/forum/c/${made[slug].category}`,
+      `/forum/c/${made[slug].category}/new`,
+      `/forum/t/${made[slug].topic}`,
+      `/forum/posts/${made[slug].post}`,
+      `/api/v1/forum/categories/${made[slug].category}`,
+      `/api/v1/forum/categories/${made[slug].category}/topics`,
+      `/api/v1/forum/topics/${made[slug].topic}`,
+      `/api/v1/forum/posts/${made[slug].post}`,
+    ];
+    const ok = (await statuses(routes('lab'))).map((s) => s < 400);
+    expect(ok).toEqual(routes('lab').map(() => true));
+    await turn('forum', false);
+    expect(await statuses(routes('lab'))).toEqual(routes('lab').map(() => 404));
+    expect((await statuses(routes('garden'))).map((s) => s < 400)).toEqual(routes('garden').map(() => true));
+    expect((await max.http.get(`/forum/t/${made.lab.topic}`).expect(404)).text).toContain('Page not found');
+    await max.http.post(`/api/v1/forum/topics/${made.lab.topic}/posts`).send({ body: 'Still here?' }).expect(404);
+    await max.http
+      .post(`/api/v1/forum/categories/${made.lab.category}/topics`)
+      .send({ title: 'New', body: 'x' })
+      .expect(404);
+    await max.http.post(`/api/v1/forum/topics/${made.garden.topic}/posts`).send({ body: 'Still here' }).expect(201);
+    // A category in no space, and an unknown topic, answer as before.
+    await max.http.get(`/api/v1/forum/topics/${orgTopic}`).expect(200);
+    await max.http.get('/forum/c/everyone').expect(200);
+    await max.http.get('/api/v1/forum/topics/nope').expect(404);
+    await turn('forum', true);
+    expect((await statuses(routes('lab'))).map((s) => s < 400)).toEqual(routes('lab').map(() => true));
+  });
+
+  it('does the same when the site forces a plugin off in every space', async () => {
+    await ada.http.put('/api/v1/plugins/wiki/space-policy').send({ policy: 'forced-off' }).expect(200);
+    expect(await statuses(['/wiki/lab', '/wiki/garden', '/wiki/-'])).toEqual([404, 404, 200]);
+    await ada.http.put('/api/v1/plugins/wiki/space-policy').send({ policy: 'space-choice' }).expect(200);
+    expect(await statuses(['/wiki/lab', '/wiki/garden'])).toEqual([200, 200]);
+  });
+});
