@@ -12,10 +12,12 @@ import type { PermissionDefinition } from './permissions';
 
 /**
  * A link in the main navigation, shown to users who hold `permission` (to everyone when absent).
+ * A space's page lists the same links under "In this space", for the plugins the space uses: to
+ * `spacePath` with the space's slug when the plugin has a page per space, else to `path`.
  *
  * @example
  * ```ts
- * const nav: NavigationItem = { label: 'Kudos', path: '/kudos', permission: 'kudos.kudo.read' };
+ * const nav: NavigationItem = { label: 'Kudos', path: '/kudos', spacePath: '/kudos/spaces/:space', permission: 'kudos.kudo.read' };
  * ```
  */
 export interface NavigationItem {
@@ -23,7 +25,13 @@ export interface NavigationItem {
   label: string;
   /** Where the link goes, from the site root (`/kudos`). */
   path: string;
-  /** A permission name: the link is shown only to those who hold it. Absent: shown to everyone. */
+  /**
+   * The plugin's page for one space, from the site root, with `:space` where the space's slug goes
+   * (`/kudos/spaces/:space`, or a filtered list such as `/kudos?space=:space`). Absent: a space's
+   * page links to `path`.
+   */
+  spacePath?: string;
+  /** A permission name: the link is shown only to those who hold it (in the space, on a space's page). Absent: shown to everyone. */
   permission?: string;
 }
 
@@ -158,7 +166,11 @@ export type PluginDefinition = Readonly<PluginManifest> & { readonly [DEFINITION
  * ```
  */
 export function definePlugin(manifest: PluginManifest): PluginDefinition {
-  return Object.freeze({ ...manifest, root: manifest.root ?? packageRootOf(callerFile()), [DEFINITION_KIND]: 'plugin' as const });
+  return Object.freeze({
+    ...manifest,
+    root: manifest.root ?? packageRootOf(callerFile()),
+    [DEFINITION_KIND]: 'plugin' as const,
+  });
 }
 
 /** The file that called definePlugin, read from the V8 call sites. */

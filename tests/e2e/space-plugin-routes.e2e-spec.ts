@@ -152,3 +152,54 @@ describe('per-space plugins: routes that find their space in the address', () =>
     expect(await statuses(['/wiki/lab', '/wiki/garden'])).toEqual([200, 200]);
   });
 });
+
+describe('per-space plugins: the space page links to each plugin’s page for the space', () => {
+  let intranet: TestIntranet;
+  let max: TestUser;
+
+  beforeAll(async () => {
+    intranet = await createTestIntranet({ plugins: [forum, microblog, wiki] });
+    const ada = await intranet.createUser({ handle: 'ada', roles: ['admin'] });
+    max = await intranet.createUser({ handle: 'max' });
+    for (const slug of ['lab', 'garden']) {
+      await ada.http
+        .post('/api/v1/spaces')
+        .send({ slug, name: slug === 'lab' ? 'The Lab' : 'Garden', visibility: 'public', joinPolicy: 'open' })
+        .expect(201);
+      await ada.http
+        .post('/api/v1/forum/categories')
+        .send({ slug: `${slug}-talk`, name: `${slug} talk`, spaceId: slug })
+        .expect(201);
+    }
+    await ada.http.post('/api/v1/forum/categories').send({ slug: 'everyone', name: 'Everyone' }).expect(201);
+  });
+  afterAll(() => intranet.close());
+
+  /** The links of the space page's own navigation ("In this space"). */
+  async function spaceLinks(slug: string): Promise<string[]> {
+    const html = (await max.http.get(`/spaces/${slug}`).expect(200)).text;
+    const nav = /<nav aria-labelledby="space-tools"[\s\S]*?<\/nav>/.exec(html)?.[0] ?? '';
+    return [...nav.matchAll(/href="([^"]+)"/g)].map((m) => m[1].replace(/&#x3D;/g, '=')).sort();
+  }
+
+  it('links to the microblog’s and the wiki’s pages for the space and to the forum filtered to it', async () => {
+    expect(await spaceLinks('lab')).toEqual(['/forum?space=lab', '/microblog/spaces/lab', '/wiki/lab']);
+    expect(await spaceLinks('garden')).toEqual(['/forum?space=garden', '/microblog/spaces/garden', '/wiki/garden']);
+    for (const path of await spaceLinks('lab')) await max.http.get(path).expect(200);
+    // The site's navigation keeps the site-wide pages.
+    const home = (await max.http.get('/').expect(200)).text;
+    expect(home).toContain('href="/forum"');
+    expect(home).toContain('href="/microblog"');
+  });
+
+  it('shows on the forum’s filtered list only the categories of that space', async () => {
+    const lab = (await max.http.get('/forum?space=lab').expect(200)).text;
+    expect(lab).toContain('The categories of The Lab.');
+    expect(lab).toContain('href="/forum/c/lab-talk"');
+    expect(lab).not.toContain('href="/forum/c/garden-talk"');
+    expect(lab).not.toContain('href="/forum/c/everyone"');
+    const all = (await max.http.get('/forum').expect(200)).text;
+    for (const slug of ['lab-talk', 'garden-talk', 'everyone']) expect(all).toContain(`href="/forum/c/${slug}"`);
+    await max.http.get('/forum?space=nowhere').expect(404);
+  });
+});

@@ -1,5 +1,13 @@
 import { Body, ConflictException, Controller, Get, Inject, NotFoundException, Param, Post } from '@nestjs/common';
-import { CurrentUser, Public, Render, RequirePermission, type PageData, type PageRedirect, type SignedInUser } from '@plein/sdk';
+import {
+  CurrentUser,
+  Public,
+  Render,
+  RequirePermission,
+  type PageData,
+  type PageRedirect,
+  type SignedInUser,
+} from '@plein/sdk';
 import { AuditService } from '../audit/audit.service';
 import { I18n } from '../i18n/i18n';
 import { NotificationsService } from '../notifications/notifications.service';
@@ -12,7 +20,18 @@ import { SpacesService } from '../spaces/spaces.service';
 import { UsersService } from '../users/users.service';
 import type { PageResult } from '../views/page-result';
 import { AddMemberForm, MemberRoleForm, NewSpaceForm } from './dto/spaces.dto';
-import { attempt, emptyForm, flashRedirect, formWithErrors, invalid, PageLocale, readForm, signedIn, type FormBody, type FormState } from './page-kit';
+import {
+  attempt,
+  emptyForm,
+  flashRedirect,
+  formWithErrors,
+  invalid,
+  PageLocale,
+  readForm,
+  signedIn,
+  type FormBody,
+  type FormState,
+} from './page-kit';
 
 const SPACE_ROLES = ['member', 'moderator', 'admin'] as const;
 
@@ -63,7 +82,11 @@ export class SpacesPage {
   @Post('new')
   @RequirePermission(corePermissions.createSpace)
   @Render('core/spaces/new')
-  async create(@Body() body: FormBody, @CurrentUser() current: SignedInUser | null, @PageLocale() locale: string): Promise<PageResult | PageRedirect> {
+  async create(
+    @Body() body: FormBody,
+    @CurrentUser() current: SignedInUser | null,
+    @PageLocale() locale: string,
+  ): Promise<PageResult | PageRedirect> {
     const user = signedIn(current);
     const page = this.newPage(locale);
     const read = await readForm(NewSpaceForm, body, this.i18n, locale);
@@ -71,7 +94,12 @@ export class SpacesPage {
     return attempt(
       async () => {
         const space = await this.spaces.create(read.value, user.id);
-        await this.audit.record('core', { action: 'core.space.created', subject: `space:${space.id}`, actorId: user.id, details: { slug: space.slug, visibility: space.visibility } });
+        await this.audit.record('core', {
+          action: 'core.space.created',
+          subject: `space:${space.id}`,
+          actorId: user.id,
+          details: { slug: space.slug, visibility: space.visibility },
+        });
         return flashRedirect(`/spaces/${space.slug}`, 'success', 'core.spaces.created', { name: space.name });
       },
       this.i18n,
@@ -84,7 +112,11 @@ export class SpacesPage {
   @Get(':slug')
   @Public()
   @Render('core/spaces/detail')
-  async detail(@Param('slug') slug: string, @CurrentUser() user: SignedInUser | null, @PageLocale() locale: string): Promise<PageData> {
+  async detail(
+    @Param('slug') slug: string,
+    @CurrentUser() user: SignedInUser | null,
+    @PageLocale() locale: string,
+  ): Promise<PageData> {
     return this.detailPage(await this.visible(user, slug), user, locale);
   }
 
@@ -95,9 +127,15 @@ export class SpacesPage {
     const space = await this.visible(user, slug);
     try {
       const row = await this.spaces.join(space, user.id);
-      return flashRedirect(`/spaces/${space.slug}`, 'success', row.status === 'active' ? 'core.spaces.joined' : 'core.spaces.requested', { name: space.name });
+      return flashRedirect(
+        `/spaces/${space.slug}`,
+        'success',
+        row.status === 'active' ? 'core.spaces.joined' : 'core.spaces.requested',
+        { name: space.name },
+      );
     } catch (error) {
-      if (error instanceof ConflictException) return flashRedirect(`/spaces/${space.slug}`, 'error', 'core.validation.inviteOnly');
+      if (error instanceof ConflictException)
+        return flashRedirect(`/spaces/${space.slug}`, 'error', 'core.validation.inviteOnly');
       throw error;
     }
   }
@@ -110,61 +148,103 @@ export class SpacesPage {
     try {
       await this.spaces.removeMember(space.id, user.id);
     } catch (error) {
-      if (error instanceof ConflictException) return flashRedirect(`/spaces/${space.slug}`, 'error', 'core.validation.lastAdmin');
+      if (error instanceof ConflictException)
+        return flashRedirect(`/spaces/${space.slug}`, 'error', 'core.validation.lastAdmin');
       throw error;
     }
-    return flashRedirect(space.visibility === 'public' ? `/spaces/${space.slug}` : '/spaces', 'success', 'core.spaces.left', { name: space.name });
+    return flashRedirect(
+      space.visibility === 'public' ? `/spaces/${space.slug}` : '/spaces',
+      'success',
+      'core.spaces.left',
+      { name: space.name },
+    );
   }
 
   /** Adds someone by handle (the way into an invite-only space), with a role. */
   @Post(':slug/members')
   @RequirePermission(corePermissions.manageSpace, { space: 'params.slug' })
   @Render('core/spaces/detail')
-  async addMember(@Param('slug') slug: string, @Body() body: FormBody, @CurrentUser() current: SignedInUser | null, @PageLocale() locale: string): Promise<PageResult | PageRedirect> {
+  async addMember(
+    @Param('slug') slug: string,
+    @Body() body: FormBody,
+    @CurrentUser() current: SignedInUser | null,
+    @PageLocale() locale: string,
+  ): Promise<PageResult | PageRedirect> {
     const user = signedIn(current);
     const space = await this.visible(user, slug);
-    const again = async (form: FormState, status = 422) => invalid(await this.detailPage(space, user, locale, form), form, status);
+    const again = async (form: FormState, status = 422) =>
+      invalid(await this.detailPage(space, user, locale, form), form, status);
     const read = await readForm(AddMemberForm, body, this.i18n, locale);
     if (!read.ok) return again(read.form);
     const member = await this.users.findByHandle(read.value.handle.trim().replace(/^@/, ''));
-    if (!member) return again(formWithErrors(this.i18n, locale, body, [{ field: 'handle', key: 'core.validation.unknownUser', params: {} }]));
+    if (!member)
+      return again(
+        formWithErrors(this.i18n, locale, body, [{ field: 'handle', key: 'core.validation.unknownUser', params: {} }]),
+      );
     await this.setMember(space, member, read.value.role, user);
-    return flashRedirect(`/spaces/${space.slug}`, 'success', 'core.spaces.memberAdded', { name: member.displayName, role: this.i18n.t(locale, `core.spaces.role.${read.value.role}`) });
+    return flashRedirect(`/spaces/${space.slug}`, 'success', 'core.spaces.memberAdded', {
+      name: member.displayName,
+      role: this.i18n.t(locale, `core.spaces.role.${read.value.role}`),
+    });
   }
 
   /** Changes a member's role, or lets in someone who asked to join. */
   @Post(':slug/members/:userId')
   @RequirePermission(corePermissions.manageSpace, { space: 'params.slug' })
-  async changeRole(@Param('slug') slug: string, @Param('userId') userId: string, @Body() body: FormBody, @CurrentUser() current: SignedInUser | null, @PageLocale() locale: string): Promise<PageRedirect> {
+  async changeRole(
+    @Param('slug') slug: string,
+    @Param('userId') userId: string,
+    @Body() body: FormBody,
+    @CurrentUser() current: SignedInUser | null,
+    @PageLocale() locale: string,
+  ): Promise<PageRedirect> {
     const user = signedIn(current);
     const space = await this.visible(user, slug);
     const read = await readForm(MemberRoleForm, body, this.i18n, locale);
-    if (!read.ok) return flashRedirect(`/spaces/${space.slug}`, 'error', read.form.summary[0]?.message ?? 'core.validation.isIn');
+    if (!read.ok)
+      return flashRedirect(`/spaces/${space.slug}`, 'error', read.form.summary[0]?.message ?? 'core.validation.isIn');
     const membership = await this.spaces.membership(userId, space.id);
     const member = membership ? await this.users.findById(userId) : null;
     if (!membership || !member) throw new NotFoundException('That person is not a member of this space');
     if (membership.status === 'active' && membership.role === 'admin' && read.value.role !== 'admin') {
-      const admins = (await this.spaces.memberList(space.id)).filter((m) => m.role === 'admin' && m.status === 'active');
+      const admins = (await this.spaces.memberList(space.id)).filter(
+        (m) => m.role === 'admin' && m.status === 'active',
+      );
       if (admins.length === 1) return flashRedirect(`/spaces/${space.slug}`, 'error', 'core.validation.lastAdmin');
     }
     await this.setMember(space, member, read.value.role, user);
-    return flashRedirect(`/spaces/${space.slug}`, 'success', 'core.spaces.roleChanged', { name: member.displayName, role: this.i18n.t(locale, `core.spaces.role.${read.value.role}`) });
+    return flashRedirect(`/spaces/${space.slug}`, 'success', 'core.spaces.roleChanged', {
+      name: member.displayName,
+      role: this.i18n.t(locale, `core.spaces.role.${read.value.role}`),
+    });
   }
 
   @Post(':slug/members/:userId/remove')
   @RequirePermission(corePermissions.manageSpace, { space: 'params.slug' })
-  async removeMember(@Param('slug') slug: string, @Param('userId') userId: string, @CurrentUser() current: SignedInUser | null): Promise<PageRedirect> {
+  async removeMember(
+    @Param('slug') slug: string,
+    @Param('userId') userId: string,
+    @CurrentUser() current: SignedInUser | null,
+  ): Promise<PageRedirect> {
     const user = signedIn(current);
     const space = await this.visible(user, slug);
     const member = await this.users.findById(userId);
     try {
       await this.spaces.removeMember(space.id, userId);
     } catch (error) {
-      if (error instanceof ConflictException) return flashRedirect(`/spaces/${space.slug}`, 'error', 'core.validation.lastAdmin');
+      if (error instanceof ConflictException)
+        return flashRedirect(`/spaces/${space.slug}`, 'error', 'core.validation.lastAdmin');
       throw error;
     }
-    await this.audit.record('core', { action: 'core.space.member-removed', subject: `space:${space.id}`, actorId: user.id, details: { userId } });
-    return flashRedirect(`/spaces/${space.slug}`, 'success', 'core.spaces.memberRemoved', { name: member?.displayName ?? '' });
+    await this.audit.record('core', {
+      action: 'core.space.member-removed',
+      subject: `space:${space.id}`,
+      actorId: user.id,
+      details: { userId },
+    });
+    return flashRedirect(`/spaces/${space.slug}`, 'success', 'core.spaces.memberRemoved', {
+      name: member?.displayName ?? '',
+    });
   }
 
   /**
@@ -173,7 +253,12 @@ export class SpacesPage {
    */
   @Post(':slug/plugins/:id')
   @RequirePermission(corePermissions.manageSpace, { space: 'params.slug' })
-  async setPlugin(@Param('slug') slug: string, @Param('id') id: string, @Body() body: FormBody, @CurrentUser() current: SignedInUser | null): Promise<PageRedirect> {
+  async setPlugin(
+    @Param('slug') slug: string,
+    @Param('id') id: string,
+    @Body() body: FormBody,
+    @CurrentUser() current: SignedInUser | null,
+  ): Promise<PageRedirect> {
     const user = signedIn(current);
     const space = await this.visible(user, slug);
     const enabled = ['on', 'true', '1'].includes(String((body as Record<string, unknown> | null)?.enabled ?? ''));
@@ -181,17 +266,43 @@ export class SpacesPage {
     try {
       await this.spacePlugins.choose(space.id, id, enabled, user.id);
     } catch (error) {
-      if (error instanceof ConflictException) return flashRedirect(`/spaces/${space.slug}`, 'error', plugin.siteEnabled ? 'core.spaces.plugins.decidedBySite' : 'core.spaces.plugins.offForSite', { name: plugin.displayName });
+      if (error instanceof ConflictException)
+        return flashRedirect(
+          `/spaces/${space.slug}`,
+          'error',
+          plugin.siteEnabled ? 'core.spaces.plugins.decidedBySite' : 'core.spaces.plugins.offForSite',
+          { name: plugin.displayName },
+        );
       throw error;
     }
-    await this.audit.record('core', { action: enabled ? 'core.space.plugin-enabled' : 'core.space.plugin-disabled', subject: `space:${space.id}`, actorId: user.id, details: { pluginId: id } });
-    return flashRedirect(`/spaces/${space.slug}`, 'success', enabled ? 'core.spaces.plugins.turnedOn' : 'core.spaces.plugins.turnedOff', { name: plugin.displayName });
+    await this.audit.record('core', {
+      action: enabled ? 'core.space.plugin-enabled' : 'core.space.plugin-disabled',
+      subject: `space:${space.id}`,
+      actorId: user.id,
+      details: { pluginId: id },
+    });
+    return flashRedirect(
+      `/spaces/${space.slug}`,
+      'success',
+      enabled ? 'core.spaces.plugins.turnedOn' : 'core.spaces.plugins.turnedOff',
+      { name: plugin.displayName },
+    );
   }
 
   /** The same change, audit entry and notification as `POST /api/v1/spaces/:id/members`. */
-  private async setMember(space: SpaceRow, member: { id: string }, role: (typeof SPACE_ROLES)[number], actor: SignedInUser): Promise<void> {
+  private async setMember(
+    space: SpaceRow,
+    member: { id: string },
+    role: (typeof SPACE_ROLES)[number],
+    actor: SignedInUser,
+  ): Promise<void> {
     await this.spaces.setMember(space.id, member.id, role);
-    await this.audit.record('core', { action: 'core.space.member-set', subject: `space:${space.id}`, actorId: actor.id, details: { userId: member.id, role } });
+    await this.audit.record('core', {
+      action: 'core.space.member-set',
+      subject: `space:${space.id}`,
+      actorId: actor.id,
+      details: { userId: member.id, role },
+    });
     if (member.id !== actor.id) {
       await this.notifications.notify('core', [member.id], {
         kind: 'core.space.added',
@@ -204,7 +315,11 @@ export class SpacesPage {
   }
 
   private newPage(locale: string): PageData {
-    const choice = (group: string) => (value: string) => ({ value, label: this.i18n.t(locale, `core.spaces.${group}.${value}`), hint: this.i18n.t(locale, `core.spaces.${group}.${value}Hint`) });
+    const choice = (group: string) => (value: string) => ({
+      value,
+      label: this.i18n.t(locale, `core.spaces.${group}.${value}`),
+      hint: this.i18n.t(locale, `core.spaces.${group}.${value}Hint`),
+    });
     return {
       title: this.i18n.t(locale, 'core.spaces.newTitle'),
       visibilityChoices: ['public', 'private'].map(choice('visibility')),
@@ -218,7 +333,12 @@ export class SpacesPage {
     return space;
   }
 
-  private async detailPage(space: SpaceRow, user: SignedInUser | null, locale: string, memberForm?: FormState): Promise<PageData> {
+  private async detailPage(
+    space: SpaceRow,
+    user: SignedInUser | null,
+    locale: string,
+    memberForm?: FormState,
+  ): Promise<PageData> {
     const rows = await this.spaces.memberList(space.id);
     const people = await this.users.findByIds(rows.map((r) => r.userId));
     const mine = user ? rows.find((r) => r.userId === user.id) : undefined;
@@ -232,7 +352,11 @@ export class SpacesPage {
       roleLabel: this.i18n.t(locale, `core.spaces.role.${r.role}`),
       since: r.createdAt,
       me: r.userId === user?.id,
-      roles: SPACE_ROLES.map((value) => ({ value, label: this.i18n.t(locale, `core.spaces.role.${value}`), selected: value === r.role })),
+      roles: SPACE_ROLES.map((value) => ({
+        value,
+        label: this.i18n.t(locale, `core.spaces.role.${value}`),
+        selected: value === r.role,
+      })),
     });
     const members = rows.filter((r) => r.status === 'active').map(describe);
     const plugins = await this.spacePlugins.list(space.id);
@@ -241,11 +365,20 @@ export class SpacesPage {
     for (const item of this.registry.navigation()) {
       if (!plugins.some((p) => p.id === item.pluginId && p.enabled)) continue;
       if (item.permission && !(await this.permissions.can(user, item.permission, { spaceId: space.id }))) continue;
-      tools.push({ label: this.i18n.t(locale, item.label), path: item.path });
+      // A plugin's own page for this space when it has one, else its site-wide page.
+      const path = item.spacePath ? item.spacePath.replaceAll(':space', encodeURIComponent(space.slug)) : item.path;
+      tools.push({ label: this.i18n.t(locale, item.label), path });
     }
     return {
       title: space.name,
-      space: { slug: space.slug, name: space.name, description: space.description, visibility: space.visibility, joinPolicy: space.joinPolicy, createdAt: space.createdAt },
+      space: {
+        slug: space.slug,
+        name: space.name,
+        description: space.description,
+        visibility: space.visibility,
+        joinPolicy: space.joinPolicy,
+        createdAt: space.createdAt,
+      },
       members,
       memberCount: members.length,
       requests: canManage ? rows.filter((r) => r.status === 'requested').map(describe) : [],
@@ -263,7 +396,11 @@ export class SpacesPage {
             displayName: p.displayName,
             enabled: p.enabled,
             locked: !p.spaceMayChange || !p.siteEnabled,
-            note: !p.siteEnabled ? this.i18n.t(locale, 'core.spaces.plugins.noteOffForSite') : p.spaceMayChange ? null : this.i18n.t(locale, `core.spaces.plugins.note.${p.policy}`),
+            note: !p.siteEnabled
+              ? this.i18n.t(locale, 'core.spaces.plugins.noteOffForSite')
+              : p.spaceMayChange
+                ? null
+                : this.i18n.t(locale, `core.spaces.plugins.note.${p.policy}`),
           }))
         : [],
     };

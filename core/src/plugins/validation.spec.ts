@@ -1,11 +1,25 @@
 import { Controller, Get } from '@nestjs/common';
-import { defineEvent, defineJob, definePermission, definePlugin, Public, RequirePermission, type PluginManifest } from '@plein/sdk';
+import {
+  defineEvent,
+  defineJob,
+  definePermission,
+  definePlugin,
+  Public,
+  RequirePermission,
+  type PluginManifest,
+} from '@plein/sdk';
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 import type { DiscoveredPlugin } from './discovery';
 import { describeProblem, validatePlugins } from './validation';
 
 function plugin(manifest: Partial<PluginManifest> & { id: string }): DiscoveredPlugin {
-  const definition = definePlugin({ version: '1.0.0', sdk: '^1.0.0', displayName: manifest.id, root: __dirname, ...manifest });
+  const definition = definePlugin({
+    version: '1.0.0',
+    sdk: '^1.0.0',
+    displayName: manifest.id,
+    root: __dirname,
+    ...manifest,
+  });
   return { definition, source: `fixture:${manifest.id}`, root: __dirname };
 }
 
@@ -52,7 +66,9 @@ describe('plugin validation', () => {
   });
 
   it('rejects an id that breaks the id pattern, naming what was found', () => {
-    expect(messages([plugin({ id: 'Polls' })])).toEqual([expect.stringMatching(/^Plugin 'Polls': expected an id matching .* found "Polls"$/)]);
+    expect(messages([plugin({ id: 'Polls' })])).toEqual([
+      expect.stringMatching(/^Plugin 'Polls': expected an id matching .* found "Polls"$/),
+    ]);
   });
 
   it('rejects two plugins with the same id, naming both sources', () => {
@@ -63,12 +79,21 @@ describe('plugin validation', () => {
 
   it('refuses a plugin written for another SDK major unless ignoreSdkRange names it', () => {
     const old = plugin({ id: 'legacy', sdk: '^0.9.0' });
-    expect(messages([old])).toEqual([expect.stringMatching(/^Plugin 'legacy': expected @plein\/sdk \^0\.9\.0 .*ignoreSdkRange.*, found @plein\/sdk 1\./)]);
+    expect(messages([old])).toEqual([
+      expect.stringMatching(
+        /^Plugin 'legacy': expected @plein\/sdk \^0\.9\.0 .*ignoreSdkRange.*, found @plein\/sdk 1\./,
+      ),
+    ]);
     expect(messages([old], ['legacy'])).toEqual([]);
   });
 
   it('refuses a plugin whose dependency is not installed, and its dependents', () => {
-    expect(messages([plugin({ id: 'forum-extras', dependsOn: ['forum'] }), plugin({ id: 'x', dependsOn: ['forum-extras'] })])).toEqual([
+    expect(
+      messages([
+        plugin({ id: 'forum-extras', dependsOn: ['forum'] }),
+        plugin({ id: 'x', dependsOn: ['forum-extras'] }),
+      ]),
+    ).toEqual([
       "Plugin 'forum-extras': expected the plugin 'forum' it depends on, found that it is not installed",
       "Plugin 'x': expected the plugin 'forum-extras' it depends on to boot, found that 'forum-extras' was rejected",
     ]);
@@ -79,7 +104,11 @@ describe('plugin validation', () => {
   });
 
   it('names the plugins of a dependency cycle', () => {
-    const found = messages([plugin({ id: 'a', dependsOn: ['b'] }), plugin({ id: 'b', dependsOn: ['a'] }), plugin({ id: 'c' })]);
+    const found = messages([
+      plugin({ id: 'a', dependsOn: ['b'] }),
+      plugin({ id: 'b', dependsOn: ['a'] }),
+      plugin({ id: 'c' }),
+    ]);
     expect(found).toEqual([
       "Plugin 'a': expected dependencies without a cycle, found the cycle a → b → a",
       "Plugin 'b': expected dependencies without a cycle, found the cycle b → a → b",
@@ -96,7 +125,10 @@ describe('plugin validation', () => {
     const found = messages([
       plugin({
         id: 'polls',
-        permissions: [definePermission('polls.poll.vote', { description: 'ok' }), definePermission('forum.topic.lock', { description: 'not ours' })],
+        permissions: [
+          definePermission('polls.poll.vote', { description: 'ok' }),
+          definePermission('forum.topic.lock', { description: 'not ours' }),
+        ],
         events: [defineEvent('wiki.page.updated')],
         jobs: [defineJob('pollsreindex')],
       }),
@@ -114,9 +146,21 @@ describe('plugin validation', () => {
     ]);
   });
 
+  it('refuses a navigation spacePath without a :space for the slug, naming it', () => {
+    const nav = (spacePath: string) =>
+      plugin({ id: 'polls', navigation: [{ label: 'Polls', path: '/polls', spacePath }] });
+    expect(messages([nav('/polls/spaces/:space')])).toEqual([]);
+    expect(messages([nav('/polls/spaces')])).toEqual([
+      `Plugin 'polls': expected a navigation spacePath from the site root with ':space' where the space's slug goes, such as '/kudos/spaces/:space', found "/polls/spaces"`,
+    ]);
+    expect(messages([nav('polls/:space')])).toHaveLength(1);
+  });
+
   it('refuses a views folder that does not exist', () => {
     expect(messages([plugin({ id: 'polls', views: 'no-such-folder' })])).toEqual([
-      expect.stringMatching(/^Plugin 'polls': expected the folder 'no-such-folder' in .*, found that it does not exist$/),
+      expect.stringMatching(
+        /^Plugin 'polls': expected the folder 'no-such-folder' in .*, found that it does not exist$/,
+      ),
     ]);
   });
 });

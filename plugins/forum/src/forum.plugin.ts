@@ -63,7 +63,14 @@ export default definePlugin({
   views: 'views',
   assets: 'public',
   locales: 'locales',
-  navigation: [{ label: 'forum.nav.label', path: '/forum', permission: forumPermissions.read.name }],
+  navigation: [
+    {
+      label: 'forum.nav.label',
+      path: '/forum',
+      spacePath: '/forum?space=:space',
+      permission: forumPermissions.read.name,
+    },
+  ],
   settings: ForumSettings,
   lifecycle: {
     // Each topic and post carries its category's audience; core asks which categories a person reads.

@@ -62,6 +62,13 @@ export default definePlugin({
   views: 'views',
   assets: 'public',
   locales: 'locales',
-  navigation: [{ label: 'microblog.nav.label', path: '/microblog', permission: microblogPermissions.read.name }],
+  navigation: [
+    {
+      label: 'microblog.nav.label',
+      path: '/microblog',
+      spacePath: '/microblog/spaces/:space',
+      permission: microblogPermissions.read.name,
+    },
+  ],
   settings: MicroblogSettings,
 });

@@ -61,6 +61,8 @@ export default definePlugin({
   views: 'views',
   assets: 'public',
   locales: 'locales',
-  navigation: [{ label: 'wiki.nav.label', path: '/wiki', permission: wikiPermissions.read.name }],
+  navigation: [
+    { label: 'wiki.nav.label', path: '/wiki', spacePath: '/wiki/:space', permission: wikiPermissions.read.name },
+  ],
   settings: WikiSettings,
 });

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, NotFoundException, Param, Post, Query, Res } from '@nestjs/common';
 import {
   CurrentUser,
   encodeCursor,
@@ -6,6 +6,7 @@ import {
   redirect,
   Render,
   RequirePermission,
+  Spaces,
   type PageData,
   type PageRedirect,
   type SignedInUser,
@@ -40,13 +41,19 @@ export class ForumIndexPage {
     private readonly state: ForumTopicStateService,
     private readonly data: ForumPageData,
     private readonly renderer: ForumRenderService,
+    private readonly spaces: Spaces,
   ) {}
 
+  /** Every category the reader may see; `?space=<slug>` only those bound to that space (its link on the space's page). */
   @Get()
   @RequirePermission(forumPermissions.read)
+  @InSpace('query.space')
   @Render('forum/index')
-  async index(@CurrentUser() user: SignedInUser | null): Promise<PageData> {
-    const list = await this.categories.list(user);
+  async index(@CurrentUser() user: SignedInUser | null, @Query('space') spaceRef?: string): Promise<PageData> {
+    const space = typeof spaceRef === 'string' && spaceRef ? await this.spaces.visibleTo(user, spaceRef) : null;
+    if (spaceRef && !space) throw new NotFoundException(`No space '${spaceRef}', or it is private`);
+    const everything = await this.categories.list(user);
+    const list = space ? everything.filter((at) => at.category.spaceId === space.id) : everything;
     const summaries = await this.categories.summaries(user, list);
     const byId = new Map(summaries.map((s) => [s.id, s]));
     const spaceNames = new Map<string, string>();
@@ -61,7 +68,8 @@ export class ForumIndexPage {
     return {
       title: 'forum.index.title',
       categories: tops,
-      pinned: await this.topics.globalPins(user),
+      space: space ? { slug: space.slug, name: space.name } : null,
+      pinned: space ? [] : await this.topics.globalPins(user),
       canManage: (await this.categories.managedPlaces(user)).length > 0,
       signedIn: user !== null,
     };
