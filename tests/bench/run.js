@@ -49,6 +49,7 @@ const DEFAULTS = {
   root: ROOT,
   scenarios: '',
   set: [],
+  data: '',
 };
 
 function usage() {
@@ -67,6 +68,8 @@ function usage() {
     '  --scenarios a,b   scenarios to add (plugins/<id>/bench/scenario.js, tests/bench/scenarios/*.js;',
     '                    default: all there are, "none" for none)',
     "  --set S.K=V       a scenario's seed option, e.g. --set wiki.revisions=1000 (repeatable)",
+    '  --data DIR        keep the seeded database (SQLite: DIR/bench.sqlite; MySQL: database',
+    '                    plein_bench_<DIR name>) and reuse it when run again with the same seed options',
     'DATABASE_URL=mysql://user:pass@host:3306/any runs on MySQL/MariaDB (database plein_bench).',
   ].join('\n');
 }
@@ -97,8 +100,8 @@ function parseArgs(argv) {
       opts.set.push({ scenario: kv[1], key: kv[2], value: Number.isNaN(Number(kv[3])) ? kv[3] : Number(kv[3]) });
       continue;
     }
-    if (m[1] === 'root') {
-      opts.root = path.resolve(value);
+    if (m[1] === 'root' || m[1] === 'data') {
+      opts[m[1]] = path.resolve(value);
       continue;
     }
     if (m[1] === 'side') {
@@ -132,7 +135,7 @@ function redact(raw) {
 }
 
 /** What database the bench runs on; for MySQL the URL's database is always replaced by ours. */
-function databaseTarget(tmpDir) {
+function databaseTarget(tmpDir, kept) {
   const url = process.env.DATABASE_URL;
   if (!url || url.startsWith('sqlite:')) {
     const file = path.join(tmpDir, 'bench.sqlite');
@@ -141,10 +144,17 @@ function databaseTarget(tmpDir) {
   if (!/^(mysql|mariadb):\/\//.test(url))
     throw new Error(`DATABASE_URL: expected sqlite:… or mysql://…, found "${redact(url)}"`);
   const u = new URL(url.replace(/^mariadb:/, 'mysql:'));
-  u.pathname = `/${MYSQL_BENCH_DB}`;
+  const database = kept
+    ? `${MYSQL_BENCH_DB}_${path
+        .basename(tmpDir)
+        .toLowerCase()
+        .replace(/[^a-z0-9_]/g, '_')
+        .slice(0, 40)}`
+    : MYSQL_BENCH_DB;
+  u.pathname = `/${database}`;
   return {
     engine: 'mysql',
-    database: MYSQL_BENCH_DB,
+    database,
     databaseUrl: u.toString(),
     connection: {
       host: u.hostname.replace(/^\[(.*)\]$/, '$1') || '127.0.0.1',
@@ -891,8 +901,19 @@ async function main() {
   }
 
   const startLoad = os.loadavg();
-  const tmpDir = fs.mkdtempSync(path.join(os.tmpdir(), 'plein-bench-'));
-  const target = databaseTarget(tmpDir);
+  const tmpDir = opts.data || fs.mkdtempSync(path.join(os.tmpdir(), 'plein-bench-'));
+  if (opts.data) fs.mkdirSync(opts.data, { recursive: true });
+  const target = databaseTarget(tmpDir, Boolean(opts.data));
+  // With --data, what was seeded there before (and with which options) is written down next to it.
+  const keptFile = path.join(tmpDir, 'seeded.json');
+  const kept = opts.data && fs.existsSync(keptFile) ? JSON.parse(fs.readFileSync(keptFile, 'utf8')) : null;
+  const base = { engine: target.engine, users: opts.users, kudos: opts.kudos };
+  if (kept && JSON.stringify(kept.base) !== JSON.stringify(base))
+    throw new Error(
+      `--data ${opts.data}: seeded with ${JSON.stringify(kept.base)}, not ${JSON.stringify(base)}; use another folder`,
+    );
+  const keep = (seeded) =>
+    opts.data && fs.writeFileSync(keptFile, `${JSON.stringify({ base, scenarios: seeded }, null, 2)}\n`);
   const cleanups = [];
   const cleanup = async () => {
     for (const fn of cleanups.reverse()) {
@@ -903,12 +924,13 @@ async function main() {
       }
     }
   };
-  if (!process.env.PLEIN_BENCH_KEEP) cleanups.push(() => fs.rmSync(tmpDir, { recursive: true, force: true }));
+  if (!process.env.PLEIN_BENCH_KEEP && !opts.data)
+    cleanups.push(() => fs.rmSync(tmpDir, { recursive: true, force: true }));
 
   try {
-    if (target.engine === 'mysql') {
+    if (target.engine === 'mysql' && !kept) {
       await mysqlAdmin(target, `DROP DATABASE IF EXISTS \`${target.database}\``);
-      cleanups.push(() => mysqlAdmin(target, `DROP DATABASE IF EXISTS \`${target.database}\``));
+      if (!opts.data) cleanups.push(() => mysqlAdmin(target, `DROP DATABASE IF EXISTS \`${target.database}\``));
     }
     console.error(`bench: booting Plein on ${target.engine === 'mysql' ? redact(target.databaseUrl) : target.file}`);
     // Each plugin once: a core scenario may boot a plugin that has a scenario of its own.
@@ -928,8 +950,12 @@ async function main() {
     const plein = await core.bootPlein({ config, listen: true, jobs: 'off', logger: ['error'] });
     cleanups.push(() => plein.close());
 
-    const seedMs = await seed(plein, opts);
-    console.error(`bench: seeded ${opts.users} users and ${opts.kudos} kudos in ${fmt(seedMs)} ms`);
+    if (kept) console.error(`bench: reusing the ${opts.users} users and ${opts.kudos} kudos seeded in ${opts.data}`);
+    else {
+      const seedMs = await seed(plein, opts);
+      console.error(`bench: seeded ${opts.users} users and ${opts.kudos} kudos in ${fmt(seedMs)} ms`);
+      keep({});
+    }
 
     // Plugin scenarios seed after the people exist; an admin token lets them seed through the API.
     const pleinBase = `http://127.0.0.1:${plein.app.getHttpServer().address().port}`;
@@ -944,30 +970,41 @@ async function main() {
       return tokens.get(userId);
     };
     const allPairs = [...PAIRS];
-    const seeded = {};
+    const seeded = { ...(kept ? kept.scenarios : {}) };
     for (const scenario of scenarios) {
       const scenarioOpts = { ...(scenario.defaults || {}) };
       for (const set of opts.set) if (set.scenario === scenario.name) scenarioOpts[set.key] = set.value;
+      const before = seeded[scenario.name];
+      if (before && JSON.stringify(before.options) !== JSON.stringify(scenarioOpts))
+        throw new Error(
+          `--data ${opts.data}: ${scenario.name} was seeded with ${JSON.stringify(before.options)}, not ${JSON.stringify(scenarioOpts)}; use another folder`,
+        );
+      if (before) console.error(`bench: ${scenario.name}: reusing ${JSON.stringify(before.made)}`);
       const started = performance.now();
-      const made = await scenario.seed(
-        {
-          dataSource: plein.db.dataSource,
-          engine: target.engine,
-          bulkInsert,
-          sqlDate,
-          prng,
-          randomUUID,
-          progress: (label, done, total) => progress(`${scenario.name}: ${label}`, done, total),
-          users,
-          admin,
-          api: await apiAs(pleinBase, await tokenFor(admin.id)),
-        },
-        scenarioOpts,
-      );
-      seeded[scenario.name] = { options: scenarioOpts, made, ms: Math.round(performance.now() - started) };
-      console.error(
-        `bench: ${scenario.name}: seeded ${JSON.stringify(made)} in ${fmt(performance.now() - started)} ms`,
-      );
+      const made = before
+        ? before.made
+        : await scenario.seed(
+            {
+              dataSource: plein.db.dataSource,
+              engine: target.engine,
+              bulkInsert,
+              sqlDate,
+              prng,
+              randomUUID,
+              progress: (label, done, total) => progress(`${scenario.name}: ${label}`, done, total),
+              users,
+              admin,
+              api: await apiAs(pleinBase, await tokenFor(admin.id)),
+            },
+            scenarioOpts,
+          );
+      if (!before) {
+        seeded[scenario.name] = { options: scenarioOpts, made, ms: Math.round(performance.now() - started) };
+        keep(seeded);
+        console.error(
+          `bench: ${scenario.name}: seeded ${JSON.stringify(made)} in ${fmt(performance.now() - started)} ms`,
+        );
+      }
       for (const pair of scenario.pairs(made)) {
         const asUser = pair.as && pair.as !== 'anonymous' ? pair.as : null;
         allPairs.push({

@@ -592,6 +592,13 @@ module.exports = {
         handler: rawTopics,
       },
       {
+        name: 'forum topic page 1',
+        plein: `/api/v1/forum/topics/${made.bigTopic.id}?page=1&limit=${PER_PAGE}`,
+        raw: `/forum/topics/${made.bigTopic.id}?page=1&limit=${PER_PAGE}`,
+        as: 'anonymous',
+        handler: rawTopicPage,
+      },
+      {
         name: `forum topic page ${page}`,
         plein: `/api/v1/forum/topics/${made.bigTopic.id}?page=${page}&limit=${PER_PAGE}`,
         raw: `/forum/topics/${made.bigTopic.id}?page=${page}&limit=${PER_PAGE}`,

@@ -117,7 +117,7 @@ const SQL = {
 /** Sources per statement, as Plein does (SQLite allows 500 terms in a compound SELECT). */
 const SOURCES_PER_QUERY = 100;
 /** Threads of everyone the window looks through per post wanted, as Plein. */
-const WINDOW_PER_POST = 100;
+const WINDOW_PER_POST = 50;
 /** Rounds of the merge before a short page is answered, and most keys a round reads per source, as Plein. */
 const MAX_ROUNDS = 5;
 const MAX_ROUND_SIZE = 500;

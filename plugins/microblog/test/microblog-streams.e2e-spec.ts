@@ -172,7 +172,7 @@ describe('microblog streams', () => {
     const watcher = await intranet.createUser({ handle: 'watcher' });
     await watcher.http.post(`${API}/users/noisy/follow`).expect(200);
     const kept = (await post(noisy, { body: 'the one worth reading' })).id;
-    // A page of 1 looks through a window of 200 threads, then merges in rounds of 2, 4, 8, 16 and
+    // A page of 1 looks through a window of 100 threads, then merges in rounds of 2, 4, 8, 16 and
     // 32 threads: 300 hidden posts are more than all of that.
     const hidden: string[] = [];
     for (let i = 0; i < 300; i++) hidden.push((await post(noisy, { body: `noise ${i}` })).contentId);
@@ -186,7 +186,8 @@ describe('microblog streams', () => {
     expect(first.items).toEqual([]);
     expect(first.nextCursor).not.toBeNull();
     expect(await readAll(watcher.http, `${API}/timeline`, 1)).toEqual([kept]);
-    // A page of 5 looks through a window of 600 threads: all of them here, so the page is whole.
+    // A page of 5 looks through a window of 300 threads (the hidden ones), and the merge goes on
+    // from its end to the one worth reading: the page is whole.
     const whole = (await watcher.http.get(`${API}/timeline`).query({ limit: 5 }).expect(200)).body as StreamBody;
     expect(whole.items.map((i) => i.id)).toEqual([kept]);
     expect(whole.nextCursor).toBeNull();

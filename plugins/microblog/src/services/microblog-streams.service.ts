@@ -54,7 +54,7 @@ const SOURCES_PER_QUERY = 100;
  * How many of everyone's newest threads the home timeline looks through first, per post it
  * answers (see `home`).
  */
-const WINDOW_PER_POST = 100;
+const WINDOW_PER_POST = 50;
 /** Rounds of the home timeline's merge before a short page is answered (see `home`). */
 const MAX_ROUNDS = 5;
 /** Most keys one round reads per source. */
