@@ -110,12 +110,13 @@ export class MicroblogFollowsService {
    * private space I am not in stays out).
    */
   async sources(userId: string): Promise<TimelineSources> {
-    const follows = await this.db
-      .repository(MicroblogFollow)
-      .find({ select: { targetType: true, targetId: true }, where: { followerId: userId } });
+    // A plain statement: every home timeline asks it.
+    const follows: Array<{ target_type: string; target_id: string }> = await this.db
+      .manager()
+      .query('SELECT target_type, target_id FROM microblog_follow WHERE follower_id = ?', [userId]);
     const authors = new Set([userId]);
     const spaces = new Set(await this.spaces.memberOf(userId));
-    for (const f of follows) (f.targetType === 'user' ? authors : spaces).add(f.targetId);
+    for (const f of follows) (f.target_type === 'user' ? authors : spaces).add(f.target_id);
     return { authors: [...authors].sort(), spaces: [...spaces].sort() };
   }
 }

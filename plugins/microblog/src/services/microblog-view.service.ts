@@ -122,11 +122,9 @@ export class MicroblogViewService {
 
   private async spacesOf(ids: Array<string | null>): Promise<Map<string, SpaceRef>> {
     const found = new Map<string, SpaceRef>();
-    for (const id of new Set(ids)) {
-      if (!id) continue;
-      const space = await this.spaces.find(id);
-      if (space) found.set(id, space);
-    }
+    const unique = [...new Set(ids)].filter((id): id is string => Boolean(id));
+    const spaces = await Promise.all(unique.map((id) => this.spaces.find(id)));
+    spaces.forEach((space, i) => space && found.set(unique[i], space));
     return found;
   }
 
