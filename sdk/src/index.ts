@@ -15,6 +15,7 @@ export {
   type PluginContext,
   type NavigationItem,
   type MigrationClass,
+  type TemplateHelper,
 } from './plugin';
 export {
   defineEvent,

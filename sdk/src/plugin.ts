@@ -68,6 +68,18 @@ export interface PluginLifecycle {
   shutdown?(ctx: PluginContext): Promise<void> | void;
 }
 
+/**
+ * A Handlebars helper a plugin registers: called with the template's arguments and, last,
+ * Handlebars' options (`options.hash` holds `name=value` arguments). What it answers is escaped by
+ * `{{…}}` like any value.
+ *
+ * @example
+ * ```ts
+ * const percent: TemplateHelper = (part: number, whole: number) => (whole ? `${Math.round((part * 100) / whole)}%` : '');
+ * ```
+ */
+export type TemplateHelper = (...args: never[]) => unknown;
+
 /** A TypeORM migration class. @example `migrations: [KudosInit1730000000000]` */
 export type MigrationClass = new () => MigrationInterface;
 
@@ -115,8 +127,14 @@ export interface PluginManifest {
   pages?: Type[];
   /** Nest providers: the plugin's services, event handlers (`@OnEvent`) and job processors (`@ProcessJob`). */
   providers?: Provider[];
-  /** Folder of Handlebars views, relative to the package root; view `x` is `<pluginId>/x`. */
+  /** Folder of Handlebars views, relative to the package root; view `x` is `<pluginId>/x`, partial `partials/y.hbs` is `<pluginId>/y`. */
   views?: string;
+  /**
+   * Handlebars helpers the plugin registers on every theme, named `<pluginId>-<name>`
+   * (`{{polls-percent votes total}}`). Declared here, they are known to `plein theme check`, which
+   * accepts a theme's use of them while the plugin is enabled.
+   */
+  helpers?: Readonly<Record<string, TemplateHelper>>;
   /** Folder of static files, relative to the package root, served at `/plugins/<pluginId>/`. */
   assets?: string;
   /** Links this plugin adds to the main navigation. */

@@ -289,6 +289,7 @@ export async function bootPlein(options: BootOptions): Promise<RunningPlein> {
   const views = new ViewEngine(configuredTheme(config.theme, config.root), pluginViews, {
     locales: pluginLocales,
     isActive: registry.isActive,
+    helpers: new Map(booting.filter((p) => p.definition.helpers).map((p) => [p.definition.id, p.definition.helpers!])),
   });
   i18nForMail = views.i18n;
   const digestMail = new DigestMail(new MailTemplates(views), views.i18n, () => config.publicUrl);

@@ -16,16 +16,49 @@ export type Severity = 'error' | 'warning';
  * retired rule's code is never given to another.
  */
 export const THEME_RULES = {
-  T001: { name: 'missing-template', severity: 'error', summary: 'a template core renders is in neither the theme nor its parents' },
-  T002: { name: 'unknown-partial', severity: 'error', summary: 'a template calls a partial that the theme, its parents and the enabled plugins do not declare' },
-  T003: { name: 'unknown-helper', severity: 'error', summary: 'a template calls a helper that neither Handlebars, core nor an enabled plugin registers' },
-  T004: { name: 'invalid-locale', severity: 'error', summary: 'a message catalogue is not JSON, or holds something other than text' },
-  T005: { name: 'missing-locale-key', severity: 'warning', summary: "a message of the default theme's English catalogue is in neither the theme nor its parents (people see the key)" },
+  T001: {
+    name: 'missing-template',
+    severity: 'error',
+    summary: 'a template core renders is in neither the theme nor its parents',
+  },
+  T002: {
+    name: 'unknown-partial',
+    severity: 'error',
+    summary: 'a template calls a partial that the theme, its parents and the enabled plugins do not declare',
+  },
+  T003: {
+    name: 'unknown-helper',
+    severity: 'error',
+    summary: 'a template calls a helper that neither Handlebars, core nor an enabled plugin registers',
+  },
+  T004: {
+    name: 'invalid-locale',
+    severity: 'error',
+    summary: 'a message catalogue is not JSON, or holds something other than text',
+  },
+  T005: {
+    name: 'missing-locale-key',
+    severity: 'warning',
+    summary:
+      "a message of the default theme's English catalogue is in neither the theme nor its parents (people see the key)",
+  },
   T006: { name: 'invalid-template', severity: 'error', summary: 'a template is not valid Handlebars' },
-  T007: { name: 'missing-parent', severity: 'error', summary: 'the parent theme named in package.json cannot be found, or the parents lead in a circle' },
+  T007: {
+    name: 'missing-parent',
+    severity: 'error',
+    summary: 'the parent theme named in package.json cannot be found, or the parents lead in a circle',
+  },
   T008: { name: 'unknown-slot', severity: 'error', summary: 'a template renders a slot core does not have' },
-  T009: { name: 'unknown-override', severity: 'warning', summary: 'a view that overrides nothing: no enabled plugin, or core, renders it (it is never used)' },
-  T010: { name: 'unknown-locale-key', severity: 'warning', summary: "a core.* message that the default theme's English catalogue does not have (it is never read)" },
+  T009: {
+    name: 'unknown-override',
+    severity: 'warning',
+    summary: 'a view that overrides nothing: no enabled plugin, or core, renders it (it is never used)',
+  },
+  T010: {
+    name: 'unknown-locale-key',
+    severity: 'warning',
+    summary: "a core.* message that the default theme's English catalogue does not have (it is never read)",
+  },
 } as const satisfies Record<string, { name: string; severity: Severity; summary: string }>;
 
 export type ThemeRuleCode = keyof typeof THEME_RULES;
@@ -60,7 +93,7 @@ export interface ThemeCheckReport {
 export interface CheckedPlugin {
   id: string;
   viewsDir: string | null;
-  /** Helpers the plugin registers (the SDK has no way to declare one yet: empty for now). */
+  /** Helpers the plugin registers: the names of its manifest's `helpers`. */
   helpers?: string[];
 }
 
@@ -135,7 +168,12 @@ interface Usage {
   column: number;
 }
 
-const isSimpleId = (path: hbs.AST.PathExpression) => path.parts.length === 1 && path.depth === 0 && !path.data && !/^(this|\.)/.test(path.original) && !path.original.includes('/');
+const isSimpleId = (path: hbs.AST.PathExpression) =>
+  path.parts.length === 1 &&
+  path.depth === 0 &&
+  !path.data &&
+  !/^(this|\.)/.test(path.original) &&
+  !path.original.includes('/');
 
 /**
  * Walks a parsed template (Handlebars' own AST, never a regular expression) for the partials it
@@ -165,27 +203,35 @@ function usagesOf(program: hbs.AST.Program): { usages: Usage[]; inlinePartials: 
         if (path.type === 'PathExpression' && isCall && isSimpleId(path) && !blockParams.includes(path.parts[0])) {
           usages.push({ kind: 'helper', name: path.parts[0], ...at(path) });
           const first = call.params[0];
-          if (path.parts[0] === 'slot' && first?.type === 'StringLiteral') usages.push({ kind: 'slot', name: (first as hbs.AST.StringLiteral).value, ...at(first) });
+          if (path.parts[0] === 'slot' && first?.type === 'StringLiteral')
+            usages.push({ kind: 'slot', name: (first as hbs.AST.StringLiteral).value, ...at(first) });
         }
         break;
       }
       case 'PartialStatement':
       case 'PartialBlockStatement': {
-        const name = (node as unknown as hbs.AST.PartialStatement).name as hbs.AST.PathExpression | hbs.AST.SubExpression | hbs.AST.StringLiteral;
-        if (name.type === 'PathExpression' && !name.data) usages.push({ kind: 'partial', name: name.original, ...at(name) });
+        const name = (node as unknown as hbs.AST.PartialStatement).name as
+          hbs.AST.PathExpression | hbs.AST.SubExpression | hbs.AST.StringLiteral;
+        if (name.type === 'PathExpression' && !name.data)
+          usages.push({ kind: 'partial', name: name.original, ...at(name) });
         else if (name.type === 'StringLiteral') usages.push({ kind: 'partial', name: name.value, ...at(name) });
         break;
       }
       case 'DecoratorBlock': {
         const decorator = node as unknown as hbs.AST.DecoratorBlock;
         const first = decorator.params[0];
-        if (decorator.path.original === 'inline' && first?.type === 'StringLiteral') inlinePartials.add((first as hbs.AST.StringLiteral).value);
+        if (decorator.path.original === 'inline' && first?.type === 'StringLiteral')
+          inlinePartials.add((first as hbs.AST.StringLiteral).value);
         break;
       }
     }
     for (const [key, child] of Object.entries(node)) {
-      if (key === 'loc' || key === 'strip' || key === 'openStrip' || key === 'closeStrip' || key === 'inverseStrip') continue;
-      const params = key === 'program' && node.type === 'BlockStatement' ? ((child as hbs.AST.Program | null)?.blockParams ?? []) : [];
+      if (key === 'loc' || key === 'strip' || key === 'openStrip' || key === 'closeStrip' || key === 'inverseStrip')
+        continue;
+      const params =
+        key === 'program' && node.type === 'BlockStatement'
+          ? ((child as hbs.AST.Program | null)?.blockParams ?? [])
+          : [];
       visit(child, params.length ? [...blockParams, ...params] : blockParams);
     }
   };
@@ -204,7 +250,10 @@ const PLURAL = /_(zero|one|two|few|many|other)$/;
 const baseKey = (key: string) => key.replace(PLURAL, '');
 
 /** A catalogue file read flat, or the problems that make it unusable. */
-function readLocale(file: string): { keys: Map<string, string>; problems: Array<{ line: number; column: number; message: string }> } {
+function readLocale(file: string): {
+  keys: Map<string, string>;
+  problems: Array<{ line: number; column: number; message: string }>;
+} {
   const text = readFileSync(file, 'utf8');
   let parsed: unknown;
   try {
@@ -212,13 +261,22 @@ function readLocale(file: string): { keys: Map<string, string>; problems: Array<
   } catch (error) {
     const message = (error as Error).message;
     const position = /position (\d+)/.exec(message);
-    return { keys: new Map(), problems: [{ ...(position ? lineOf(text, Number(position[1])) : { line: 1, column: 1 }), message: `expected valid JSON, found: ${message}` }] };
+    return {
+      keys: new Map(),
+      problems: [
+        {
+          ...(position ? lineOf(text, Number(position[1])) : { line: 1, column: 1 }),
+          message: `expected valid JSON, found: ${message}`,
+        },
+      ],
+    };
   }
   const keys = new Map<string, string>();
   const problems: Array<{ line: number; column: number; message: string }> = [];
   const where = (key: string) => {
     const last = key.split('.').pop()!;
-    const offset = text.indexOf(JSON.stringify(key)) >= 0 ? text.indexOf(JSON.stringify(key)) : text.indexOf(JSON.stringify(last));
+    const offset =
+      text.indexOf(JSON.stringify(key)) >= 0 ? text.indexOf(JSON.stringify(key)) : text.indexOf(JSON.stringify(last));
     return offset >= 0 ? lineOf(text, offset) : { line: 1, column: 1 };
   };
   const walk = (value: unknown, prefix: string) => {
@@ -226,7 +284,12 @@ function readLocale(file: string): { keys: Map<string, string>; problems: Array<
     else if (value && typeof value === 'object' && !Array.isArray(value)) {
       for (const [k, v] of Object.entries(value)) walk(v, prefix ? `${prefix}.${k}` : k);
     } else {
-      problems.push({ ...where(prefix), message: prefix ? `expected text at '${prefix}', found ${JSON.stringify(value)}` : `expected an object of messages, found ${JSON.stringify(value)}` });
+      problems.push({
+        ...where(prefix),
+        message: prefix
+          ? `expected text at '${prefix}', found ${JSON.stringify(value)}`
+          : `expected an object of messages, found ${JSON.stringify(value)}`,
+      });
     }
   };
   walk(parsed, '');
@@ -244,9 +307,22 @@ export function checkTheme(options: ThemeCheckOptions): ThemeCheckReport {
   const cwd = options.cwd ?? process.cwd();
   const name = themeName(dir);
   const problems: ThemeProblem[] = [];
-  const report = (code: ThemeRuleCode, file: string, where: { line: number; column: number } | null, message: string) => {
+  const report = (
+    code: ThemeRuleCode,
+    file: string,
+    where: { line: number; column: number } | null,
+    message: string,
+  ) => {
     const rule = THEME_RULES[code];
-    problems.push({ code, rule: rule.name, severity: rule.severity, file: relative(cwd, file) || '.', line: where?.line ?? 0, column: where?.column ?? 0, message });
+    problems.push({
+      code,
+      rule: rule.name,
+      severity: rule.severity,
+      file: relative(cwd, file) || '.',
+      line: where?.line ?? 0,
+      column: where?.column ?? 0,
+      message,
+    });
   };
 
   // The chain: the theme, then its parents.
@@ -263,7 +339,12 @@ export function checkTheme(options: ThemeCheckOptions): ThemeCheckReport {
   // T001: what core renders.
   for (const file of requiredTemplates()) {
     if (!fileInChain(dirs, file)) {
-      report('T001', join(dir, file), null, `Template '${file}': expected it in the theme ${name}${parents.length ? ` or its parent ${parents.join(', ')}` : ''} (core renders it), found none`);
+      report(
+        'T001',
+        join(dir, file),
+        null,
+        `Template '${file}': expected it in the theme ${name}${parents.length ? ` or its parent ${parents.join(', ')}` : ''} (core renders it), found none`,
+      );
     }
   }
 
@@ -275,7 +356,9 @@ export function checkTheme(options: ThemeCheckOptions): ThemeCheckReport {
   }
   const helpers = new Set([...coreHelperNames(), ...options.plugins.flatMap((p) => p.helpers ?? [])]);
   const coreViews = new Set(requiredTemplates().filter((f) => f.startsWith('core/')));
-  const templates = ['layouts', 'partials', 'core', 'plugins', 'mail'].flatMap((top) => hbsUnder(join(dir, top)).map((f) => join(top, f)));
+  const templates = ['layouts', 'partials', 'core', 'plugins', 'mail'].flatMap((top) =>
+    hbsUnder(join(dir, top)).map((f) => join(top, f)),
+  );
   let checked = 0;
   for (const template of templates) {
     const file = join(dir, template);
@@ -286,15 +369,35 @@ export function checkTheme(options: ThemeCheckOptions): ThemeCheckReport {
     } catch (error) {
       const e = error as Error & { lineNumber?: number; column?: number };
       const line = e.lineNumber ?? Number(/on line (\d+)/.exec(e.message)?.[1] ?? 0);
-      report('T006', file, { line, column: e.column !== undefined ? e.column + 1 : 0 }, `expected valid Handlebars, found: ${e.message.split('\n')[0]}${e.message.includes('\n') ? ` (${e.message.split('\n').slice(-1)[0]})` : ''}`);
+      report(
+        'T006',
+        file,
+        { line, column: e.column !== undefined ? e.column + 1 : 0 },
+        `expected valid Handlebars, found: ${e.message.split('\n')[0]}${e.message.includes('\n') ? ` (${e.message.split('\n').slice(-1)[0]})` : ''}`,
+      );
       continue;
     }
     const { usages, inlinePartials } = usagesOf(program);
     for (const use of usages) {
       if (use.kind === 'partial' && !partials.has(use.name) && !inlinePartials.has(use.name)) {
-        report('T002', file, use, `Partial '${use.name}': expected it in partials/ of the theme${parents.length ? ` or its parent ${parents.join(', ')}` : ''}, or among the enabled plugins' partials (<plugin>/<name>), found none`);
+        report(
+          'T002',
+          file,
+          use,
+          `Partial '${use.name}': expected it in partials/ of the theme${parents.length ? ` or its parent ${parents.join(', ')}` : ''}, or among the enabled plugins' partials (<plugin>/<name>), found none`,
+        );
       } else if (use.kind === 'helper' && !helpers.has(use.name)) {
-        report('T003', file, use, `Helper '${use.name}': expected one of ${[...helpers].sort().join(', ')}, found none by that name`);
+        // A plugin's helpers are named `<pluginId>-…`: say so when no enabled plugin has that prefix.
+        const hint =
+          use.name.includes('-') && ![...plugins.keys()].some((id) => use.name.startsWith(`${id}-`))
+            ? " (a plugin's helper is named '<pluginId>-<name>': is its plugin enabled?)"
+            : '';
+        report(
+          'T003',
+          file,
+          use,
+          `Helper '${use.name}': expected one of ${[...helpers].sort().join(', ')}, found none by that name${hint}`,
+        );
       } else if (use.kind === 'slot' && !(SLOTS as readonly string[]).includes(use.name)) {
         report('T008', file, use, `Slot '${use.name}': expected one of ${SLOTS.join(', ')}, found none by that name`);
       }
@@ -304,10 +407,27 @@ export function checkTheme(options: ThemeCheckOptions): ThemeCheckReport {
     if (parts[0] === 'plugins') {
       const plugin = plugins.get(parts[1]);
       const view = parts.slice(2).join('/');
-      if (!plugin) report('T009', file, null, `Override '${parts[1]}/${view.replace(/\.hbs$/, '')}': expected a view of an enabled plugin, found no enabled plugin '${parts[1]}' (${[...plugins.keys()].join(', ') || 'none enabled'})`);
-      else if (!plugin.viewsDir || !existsSync(join(plugin.viewsDir, view))) report('T009', file, null, `Override '${parts[1]}/${view.replace(/\.hbs$/, '')}': expected a view the plugin ${parts[1]} has, found none by that name in its views`);
+      if (!plugin)
+        report(
+          'T009',
+          file,
+          null,
+          `Override '${parts[1]}/${view.replace(/\.hbs$/, '')}': expected a view of an enabled plugin, found no enabled plugin '${parts[1]}' (${[...plugins.keys()].join(', ') || 'none enabled'})`,
+        );
+      else if (!plugin.viewsDir || !existsSync(join(plugin.viewsDir, view)))
+        report(
+          'T009',
+          file,
+          null,
+          `Override '${parts[1]}/${view.replace(/\.hbs$/, '')}': expected a view the plugin ${parts[1]} has, found none by that name in its views`,
+        );
     } else if (parts[0] === 'core' && !coreViews.has(template)) {
-      report('T009', file, null, `View '${template.replace(/\.hbs$/, '')}': expected a view core renders, found none by that name (core renders ${[...coreViews].map((v) => v.replace(/\.hbs$/, '')).join(', ')})`);
+      report(
+        'T009',
+        file,
+        null,
+        `View '${template.replace(/\.hbs$/, '')}': expected a view core renders, found none by that name (core renders ${[...coreViews].map((v) => v.replace(/\.hbs$/, '')).join(', ')})`,
+      );
     }
   }
 
@@ -322,8 +442,17 @@ export function checkTheme(options: ThemeCheckOptions): ThemeCheckReport {
   const localesDir = join(dir, 'locales');
   const own = catalogueFiles(localesDir);
   for (const entry of existsSync(localesDir) ? readdirSync(localesDir) : []) {
-    if (entry.endsWith('.json') && !own.has(entry.replace(/\.json$/, '')) && statSync(join(localesDir, entry)).isFile()) {
-      report('T004', join(localesDir, entry), null, `Catalogue '${entry}': expected a file named after a language tag (en.json, nl.json, pt-BR.json), found '${entry}'`);
+    if (
+      entry.endsWith('.json') &&
+      !own.has(entry.replace(/\.json$/, '')) &&
+      statSync(join(localesDir, entry)).isFile()
+    ) {
+      report(
+        'T004',
+        join(localesDir, entry),
+        null,
+        `Catalogue '${entry}': expected a file named after a language tag (en.json, nl.json, pt-BR.json), found '${entry}'`,
+      );
     }
   }
   const locales = new Set([...own.keys(), 'en']);
@@ -345,20 +474,37 @@ export function checkTheme(options: ThemeCheckOptions): ThemeCheckReport {
     if (!reference) continue;
     const expected = new Set([...reference.keys()].map(baseKey));
     if (keys.size === 0 && !own.has(locale)) {
-      report('T005', file, null, `Catalogue '${locale}.json': expected the ${expected.size} messages of the default theme's English in the theme or its parent, found no ${locale}.json (people see message keys)`);
+      report(
+        'T005',
+        file,
+        null,
+        `Catalogue '${locale}.json': expected the ${expected.size} messages of the default theme's English in the theme or its parent, found no ${locale}.json (people see message keys)`,
+      );
       continue;
     }
     for (const key of [...expected].filter((k) => !keys.has(k)).sort()) {
-      report('T005', file, null, `Message '${key}': expected in ${locale}.json of the theme${parents.length ? ` or its parent ${parents.join(', ')}` : ''} (the default theme's English has it), found none`);
+      report(
+        'T005',
+        file,
+        null,
+        `Message '${key}': expected in ${locale}.json of the theme${parents.length ? ` or its parent ${parents.join(', ')}` : ''} (the default theme's English has it), found none`,
+      );
     }
     const text = own.has(locale) ? readFileSync(file, 'utf8') : '';
     for (const key of [...ownKeys.keys()].filter((k) => k.startsWith('core.') && !expected.has(baseKey(k)))) {
       const offset = text.indexOf(JSON.stringify(key));
-      report('T010', file, offset >= 0 ? lineOf(text, offset) : null, `Message '${key}': expected a key the default theme's English has (core reads only those), found one it does not`);
+      report(
+        'T010',
+        file,
+        offset >= 0 ? lineOf(text, offset) : null,
+        `Message '${key}': expected a key the default theme's English has (core reads only those), found one it does not`,
+      );
     }
   }
 
-  problems.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column || a.code.localeCompare(b.code));
+  problems.sort(
+    (a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column || a.code.localeCompare(b.code),
+  );
   return {
     theme: name,
     dir: relative(cwd, dir) || '.',
@@ -373,7 +519,10 @@ export function checkTheme(options: ThemeCheckOptions): ThemeCheckReport {
 
 /** The report as people read it: one line per problem, `file:line:column`, then a summary. */
 export function formatThemeReport(report: ThemeCheckReport): string {
-  const lines = report.problems.map((p) => `${p.file}${p.line ? `:${p.line}:${p.column}` : ''}  ${p.severity.padEnd(7)}  ${p.code} ${p.rule}  ${p.message}`);
+  const lines = report.problems.map(
+    (p) =>
+      `${p.file}${p.line ? `:${p.line}:${p.column}` : ''}  ${p.severity.padEnd(7)}  ${p.code} ${p.rule}  ${p.message}`,
+  );
   const about = `theme ${report.theme}${report.parents.length ? ` (parent ${report.parents.join(' → ')})` : ''}, ${report.checked} files checked, plugins: ${report.plugins.join(', ') || 'none'}`;
   const counts = `${report.errors} error${report.errors === 1 ? '' : 's'}, ${report.warnings} warning${report.warnings === 1 ? '' : 's'}`;
   lines.push(report.problems.length ? `${report.dir}: ${counts} — ${about}` : `${report.dir}: no problems — ${about}`);
@@ -382,9 +531,17 @@ export function formatThemeReport(report: ThemeCheckReport): string {
 
 /** `plein theme check <dir>`: prints the report and returns whether the theme has no errors. */
 export async function runThemeCheck(config: PleinConfig, dir: string, json: boolean): Promise<boolean> {
-  const plugins = discoverPlugins(config).map(({ definition, root }) => ({ id: definition.id, viewsDir: definition.views ? resolve(root, definition.views) : null }));
+  const plugins = discoverPlugins(config).map(({ definition, root }) => ({
+    id: definition.id,
+    viewsDir: definition.views ? resolve(root, definition.views) : null,
+    helpers: Object.keys(definition.helpers ?? {}),
+  }));
   const report = checkTheme({ dir, root: config.root, plugins });
   // Written out before the command exits: a long report into a pipe would otherwise be cut off.
-  await new Promise<void>((done, fail) => process.stdout.write(json ? JSON.stringify(report, null, 2) + '\n' : formatThemeReport(report), (error) => (error ? fail(error) : done())));
+  await new Promise<void>((done, fail) =>
+    process.stdout.write(json ? JSON.stringify(report, null, 2) + '\n' : formatThemeReport(report), (error) =>
+      error ? fail(error) : done(),
+    ),
+  );
   return report.errors === 0;
 }

@@ -156,6 +156,16 @@ describe('plugin validation', () => {
     expect(messages([nav('polls/:space')])).toHaveLength(1);
   });
 
+  it('refuses helpers outside the plugin namespace, or that are not functions', () => {
+    expect(messages([plugin({ id: 'polls', helpers: { 'polls-percent': () => '' } })])).toEqual([]);
+    expect(messages([plugin({ id: 'polls', helpers: { percent: () => '' } })])).toEqual([
+      "Plugin 'polls': expected helpers named 'polls-<name>' (lower case, digits and hyphens), each a function, found 'percent'",
+    ]);
+    expect(messages([plugin({ id: 'polls', helpers: { 'polls-x': 'nope' as never } })])).toEqual([
+      "Plugin 'polls': expected helpers named 'polls-<name>' (lower case, digits and hyphens), each a function, found 'polls-x' (string)",
+    ]);
+  });
+
   it('refuses a views folder that does not exist', () => {
     expect(messages([plugin({ id: 'polls', views: 'no-such-folder' })])).toEqual([
       expect.stringMatching(

@@ -130,6 +130,15 @@ function checkOne(plugin: DiscoveredPlugin, ignoreSdkRange: string[]): PluginPro
       });
     }
   }
+  for (const [name, helper] of Object.entries(d.helpers ?? {})) {
+    if (!name.startsWith(`${id}-`) || !/^[a-z][a-z0-9-]*$/.test(name) || typeof helper !== 'function') {
+      problems.push({
+        pluginId: id,
+        expected: `helpers named '${id}-<name>' (lower case, digits and hyphens), each a function`,
+        found: `'${name}'${typeof helper === 'function' ? '' : ` (${typeof helper})`}`,
+      });
+    }
+  }
   for (const item of d.navigation ?? []) {
     if (
       item.spacePath !== undefined &&

@@ -27,8 +27,16 @@ describe('themes with a parent', () => {
       'core/login.hbs': '<p>base login</p>',
       'mail/layouts/text.hbs': '{{body}}',
       'public/base.css': 'body{}',
-      'locales/en.json': JSON.stringify({ 'core.banner': 'Base banner', 'core.home.hello': 'Hello', 'theme.name': 'Base' }),
-      'locales/nl.json': JSON.stringify({ 'core.banner': 'Basisbanier', 'core.home.hello': 'Hallo', 'theme.name': 'Basis' }),
+      'locales/en.json': JSON.stringify({
+        'core.banner': 'Base banner',
+        'core.home.hello': 'Hello',
+        'theme.name': 'Base',
+      }),
+      'locales/nl.json': JSON.stringify({
+        'core.banner': 'Basisbanier',
+        'core.home.hello': 'Hallo',
+        'theme.name': 'Basis',
+      }),
     });
     write(join(root, 'themes', 'child'), {
       'package.json': JSON.stringify({ name: '@plein/theme-child', plein: { theme: { parent: 'base' } } }),
@@ -39,9 +47,15 @@ describe('themes with a parent', () => {
       'locales/en.json': JSON.stringify({ 'core.banner': 'Child banner' }),
       'locales/nl.json': JSON.stringify({ 'core.banner': 'Kindbanier' }),
     });
-    write(join(root, 'themes', 'loop-a'), { 'package.json': JSON.stringify({ plein: { theme: { parent: 'loop-b' } } }) });
-    write(join(root, 'themes', 'loop-b'), { 'package.json': JSON.stringify({ plein: { theme: { parent: 'loop-a' } } }) });
-    write(join(root, 'themes', 'orphan'), { 'package.json': JSON.stringify({ plein: { theme: { parent: 'nowhere' } } }) });
+    write(join(root, 'themes', 'loop-a'), {
+      'package.json': JSON.stringify({ plein: { theme: { parent: 'loop-b' } } }),
+    });
+    write(join(root, 'themes', 'loop-b'), {
+      'package.json': JSON.stringify({ plein: { theme: { parent: 'loop-a' } } }),
+    });
+    write(join(root, 'themes', 'orphan'), {
+      'package.json': JSON.stringify({ plein: { theme: { parent: 'nowhere' } } }),
+    });
     wiki = join(root, 'wiki-views');
     write(wiki, { 'page.hbs': '<p>wiki page</p>', 'history.hbs': '<p>wiki history</p>', 'partials/box.hbs': '[box]' });
   });
@@ -63,6 +77,17 @@ describe('themes with a parent', () => {
     expect(views.themeFile('public/missing.css')).toBeNull();
   });
 
+  it('registers the helpers plugins declare on every theme, their answer escaped like any value', () => {
+    const helpers = new Map([['wiki', { 'wiki-shout': (text: string) => `${String(text).toUpperCase()}!` }]]);
+    write(join(root, 'themes', 'child'), { 'plugins/wiki/shout.hbs': '<p>{{wiki-shout word}}</p>' });
+    write(wiki, { 'shout.hbs': '<p>{{wiki-shout word}}</p>' });
+    const views = new ViewEngine(themeChain('base', root), new Map([['wiki', wiki]]), { helpers });
+    expect(views.render('wiki/shout', { word: 'a<b' })).toBe('<p>A&lt;B!</p>');
+    views.use(themeChain('child', root));
+    expect(views.render('wiki/shout', { word: 'hi' })).toBe('<p>HI!</p>');
+    expect(() => engine('base').render('wiki/shout', { word: 'hi' })).toThrow(/wiki-shout/);
+  });
+
   it("overrides a plugin's view from the child theme and keeps the plugin's other views and partials", () => {
     const views = engine('child');
     expect(views.render('wiki/page', {})).toBe('<p>child wiki page [box]</p>');
@@ -71,10 +96,14 @@ describe('themes with a parent', () => {
 
   it('switches theme for every later render, messages included, and back', () => {
     const views = engine('base');
-    expect(views.page('core/login', {}, { locale: 'en' })).toBe('<base-layout><b>Base banner</b><p>base login</p></base-layout>');
+    expect(views.page('core/login', {}, { locale: 'en' })).toBe(
+      '<base-layout><b>Base banner</b><p>base login</p></base-layout>',
+    );
     expect(views.use(themeChain('child', root))).toBe(true);
     expect(views.use(themeChain('child', root))).toBe(false);
-    expect(views.page('core/login', {}, { locale: 'en' })).toBe('<base-layout><strong>Child banner</strong><p>child login</p></base-layout>');
+    expect(views.page('core/login', {}, { locale: 'en' })).toBe(
+      '<base-layout><strong>Child banner</strong><p>child login</p></base-layout>',
+    );
     expect(views.i18n.t('en', 'core.home.hello')).toBe('Hello');
     expect(views.use(themeChain('base', root))).toBe(true);
     expect(views.i18n.t('en', 'core.banner')).toBe('Base banner');
@@ -83,9 +112,13 @@ describe('themes with a parent', () => {
 
   it('refuses a missing parent and a cycle, naming the themes', () => {
     expect(() => themeChain('orphan', root)).toThrow(ThemeNotFoundError);
-    expect(() => themeChain('orphan', root)).toThrow("Theme 'orphan': expected its parent theme 'nowhere' (themes/nowhere or @plein/theme-nowhere), found neither");
+    expect(() => themeChain('orphan', root)).toThrow(
+      "Theme 'orphan': expected its parent theme 'nowhere' (themes/nowhere or @plein/theme-nowhere), found neither",
+    );
     expect(() => chainOf(join(root, 'themes', 'loop-a'), root)).toThrow('found the cycle loop-a → loop-b → loop-a');
-    expect(() => themeChain('absent', root)).toThrow("Theme 'absent': expected themes/absent or the package @plein/theme-absent, found neither");
+    expect(() => themeChain('absent', root)).toThrow(
+      "Theme 'absent': expected themes/absent or the package @plein/theme-absent, found neither",
+    );
   });
 
   it('lists the installed themes with their parents, the default first', () => {
@@ -95,7 +128,29 @@ describe('themes with a parent', () => {
   });
 
   it("names every helper core registers, with Handlebars' own", () => {
-    expect(coreHelperNames()).toEqual(expect.arrayContaining(['t', 'date', 'isoDate', 'number', 'eq', 'not', 'and', 'or', 'includes', 'concat', 'encode', 'json', 'slot', 'if', 'unless', 'each', 'with', 'lookup', 'log']));
+    expect(coreHelperNames()).toEqual(
+      expect.arrayContaining([
+        't',
+        'date',
+        'isoDate',
+        'number',
+        'eq',
+        'not',
+        'and',
+        'or',
+        'includes',
+        'concat',
+        'encode',
+        'json',
+        'slot',
+        'if',
+        'unless',
+        'each',
+        'with',
+        'lookup',
+        'log',
+      ]),
+    );
     expect(coreHelperNames()).not.toContain('helperMissing');
   });
 });

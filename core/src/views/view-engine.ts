@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, join, relative } from 'node:path';
 import Handlebars from 'handlebars';
-import { Views } from '@plein/sdk';
+import { Views, type TemplateHelper } from '@plein/sdk';
 import { DEFAULT_LOCALE, I18n } from '../i18n/i18n';
 import { fileInChain, type ThemeChain } from './themes';
 
@@ -22,6 +22,8 @@ export interface ViewEngineOptions {
   locales?: Map<string, string>;
   /** Whether a plugin is on; a disabled plugin's slot partials are not rendered. */
   isActive?: (pluginId: string) => boolean;
+  /** Plugin id → the Handlebars helpers it declares (the manifest's `helpers`), on every theme. */
+  helpers?: Map<string, Readonly<Record<string, TemplateHelper>>>;
 }
 
 export interface SlotFiller {
@@ -44,22 +46,36 @@ class ThemeTemplates {
     readonly chain: ThemeChain,
     pluginViews: Map<string, string>,
     registerHelpers: (hbs: typeof Handlebars, slots: Map<string, SlotFiller[]>) => void,
+    pluginHelpers: Map<string, Readonly<Record<string, TemplateHelper>>> = new Map(),
   ) {
     registerHelpers(this.hbs, this.slots);
+    // Named `<pluginId>-…` (checked at boot), so they never replace core's or another plugin's.
+    for (const helpers of pluginHelpers.values()) {
+      for (const [name, helper] of Object.entries(helpers))
+        this.hbs.registerHelper(name, helper as Handlebars.HelperDelegate);
+    }
     // Farthest parent first, so that a partial of the same name in a nearer theme replaces it.
     for (const dir of [...chain.dirs].reverse()) {
       for (const file of hbsFiles(join(dir, 'partials'))) {
-        this.hbs.registerPartial(relative(join(dir, 'partials'), file).replace(/\.hbs$/, ''), readFileSync(file, 'utf8'));
+        this.hbs.registerPartial(
+          relative(join(dir, 'partials'), file).replace(/\.hbs$/, ''),
+          readFileSync(file, 'utf8'),
+        );
       }
     }
     for (const [pluginId, dir] of pluginViews) {
       for (const file of hbsFiles(join(dir, 'partials'))) {
-        this.hbs.registerPartial(`${pluginId}/${relative(join(dir, 'partials'), file).replace(/\.hbs$/, '')}`, readFileSync(file, 'utf8'));
+        this.hbs.registerPartial(
+          `${pluginId}/${relative(join(dir, 'partials'), file).replace(/\.hbs$/, '')}`,
+          readFileSync(file, 'utf8'),
+        );
       }
       for (const file of hbsFiles(join(dir, 'slots'))) {
         const slot = basename(file, '.hbs');
         if (!(SLOTS as readonly string[]).includes(slot)) {
-          throw new Error(`Plugin '${pluginId}': expected slot partials named after a slot (${SLOTS.join(', ')}), found ${relative(dir, file)}`);
+          throw new Error(
+            `Plugin '${pluginId}': expected slot partials named after a slot (${SLOTS.join(', ')}), found ${relative(dir, file)}`,
+          );
         }
         const fillers = this.slots.get(slot) ?? this.slots.set(slot, []).get(slot)!;
         fillers.push({ pluginId, template: this.hbs.compile(readFileSync(file, 'utf8'), { preventIndent: true }) });
@@ -78,9 +94,17 @@ export function registerCoreHelpers(
   slots: Map<string, SlotFiller[]>,
   isActive: (pluginId: string) => boolean,
 ): void {
-  h.registerHelper('t', (key: unknown, options: Handlebars.HelperOptions) => (key === undefined || key === null ? '' : i18n().t(localeOf(options), String(key), options.hash as Record<string, unknown>)));
-  h.registerHelper('date', (value: unknown, options: Handlebars.HelperOptions) => i18n().date(localeOf(options), value));
-  h.registerHelper('number', (value: unknown, options: Handlebars.HelperOptions) => i18n().number(localeOf(options), value));
+  h.registerHelper('t', (key: unknown, options: Handlebars.HelperOptions) =>
+    key === undefined || key === null
+      ? ''
+      : i18n().t(localeOf(options), String(key), options.hash as Record<string, unknown>),
+  );
+  h.registerHelper('date', (value: unknown, options: Handlebars.HelperOptions) =>
+    i18n().date(localeOf(options), value),
+  );
+  h.registerHelper('number', (value: unknown, options: Handlebars.HelperOptions) =>
+    i18n().number(localeOf(options), value),
+  );
   h.registerHelper('isoDate', (value: unknown) => {
     const d = value instanceof Date ? value : new Date(String(value));
     return Number.isNaN(d.getTime()) ? '' : d.toISOString();
@@ -90,9 +114,18 @@ export function registerCoreHelpers(
   h.registerHelper('and', (...args: unknown[]) => args.slice(0, -1).every(Boolean));
   h.registerHelper('or', (...args: unknown[]) => args.slice(0, -1).some(Boolean));
   // A form value that may repeat is a string when it came once, an array when more often.
-  h.registerHelper('includes', (list: unknown, value: unknown) => (Array.isArray(list) ? list.includes(value) : list === value));
-  h.registerHelper('encode', (value: unknown) => encodeURIComponent(value === undefined || value === null ? '' : String(value)));
-  h.registerHelper('concat', (...args: unknown[]) => args.slice(0, -1).map((a) => (a === undefined || a === null ? '' : String(a))).join(''));
+  h.registerHelper('includes', (list: unknown, value: unknown) =>
+    Array.isArray(list) ? list.includes(value) : list === value,
+  );
+  h.registerHelper('encode', (value: unknown) =>
+    encodeURIComponent(value === undefined || value === null ? '' : String(value)),
+  );
+  h.registerHelper('concat', (...args: unknown[]) =>
+    args
+      .slice(0, -1)
+      .map((a) => (a === undefined || a === null ? '' : String(a)))
+      .join(''),
+  );
   h.registerHelper('json', (value: unknown) => JSON.stringify(value));
   const SafeString = h.SafeString;
   h.registerHelper('slot', function (this: unknown, name: unknown, options: Handlebars.HelperOptions) {
@@ -109,7 +142,12 @@ export function registerCoreHelpers(
 /** Every helper a template may call: Handlebars' built-ins and core's. */
 export function coreHelperNames(): string[] {
   const h = Handlebars.create();
-  registerCoreHelpers(h, () => new I18n(''), new Map(), () => true);
+  registerCoreHelpers(
+    h,
+    () => new I18n(''),
+    new Map(),
+    () => true,
+  );
   return Object.keys(h.helpers).filter((name) => name !== 'helperMissing' && name !== 'blockHelperMissing');
 }
 
@@ -131,6 +169,7 @@ export function coreHelperNames(): string[] {
 export class ViewEngine {
   readonly i18n: I18n;
   private readonly isActive: (pluginId: string) => boolean;
+  private readonly pluginHelpers: Map<string, Readonly<Record<string, TemplateHelper>>>;
   /** Each theme used since boot, kept compiled: switching back is free. */
   private readonly themes = new Map<string, ThemeTemplates>();
   private active: ThemeTemplates;
@@ -140,9 +179,14 @@ export class ViewEngine {
     private readonly pluginViews: Map<string, string>,
     options: ViewEngineOptions = {},
   ) {
-    const chain = typeof theme === 'string' ? { name: basename(theme), dirs: [theme], names: [basename(theme)] } : theme;
-    this.i18n = new I18n(chain.dirs.map((dir) => join(dir, 'locales')), options.locales);
+    const chain =
+      typeof theme === 'string' ? { name: basename(theme), dirs: [theme], names: [basename(theme)] } : theme;
+    this.i18n = new I18n(
+      chain.dirs.map((dir) => join(dir, 'locales')),
+      options.locales,
+    );
     this.isActive = options.isActive ?? (() => true);
+    this.pluginHelpers = options.helpers ?? new Map();
     this.active = this.templatesOf(chain);
   }
 
@@ -151,7 +195,12 @@ export class ViewEngine {
     let templates = this.themes.get(key);
     if (!templates) {
       const isActive = (pluginId: string) => this.isActive(pluginId);
-      templates = new ThemeTemplates(chain, this.pluginViews, (hbs, slots) => registerCoreHelpers(hbs, () => this.i18n, slots, isActive));
+      templates = new ThemeTemplates(
+        chain,
+        this.pluginViews,
+        (hbs, slots) => registerCoreHelpers(hbs, () => this.i18n, slots, isActive),
+        this.pluginHelpers,
+      );
       this.themes.set(key, templates);
     }
     return templates;
@@ -212,7 +261,10 @@ export class ViewEngine {
     let template = cache.get(view);
     if (!template) {
       const file = this.resolve(view);
-      if (!file) throw new Error(`View '${view}': expected ${view.split('/')[0]}/views/${basename(view)}.hbs or a theme override, found neither`);
+      if (!file)
+        throw new Error(
+          `View '${view}': expected ${view.split('/')[0]}/views/${basename(view)}.hbs or a theme override, found neither`,
+        );
       // preventIndent: a partial called on an indented line must not indent a textarea's contents.
       template = hbs.compile(readFileSync(file, 'utf8'), { strict: false, preventIndent: true });
       cache.set(view, template);
@@ -226,7 +278,10 @@ export class ViewEngine {
     let template = cache.get(key);
     if (!template) {
       const file = this.themeFile(join('layouts', `${name}.hbs`));
-      if (!file) throw new Error(`Layout '${name}': expected layouts/${name}.hbs in the theme ${this.active.chain.names.join(' or its parent ')}, found none`);
+      if (!file)
+        throw new Error(
+          `Layout '${name}': expected layouts/${name}.hbs in the theme ${this.active.chain.names.join(' or its parent ')}, found none`,
+        );
       template = hbs.compile(readFileSync(file, 'utf8'), { preventIndent: true });
       cache.set(key, template);
     }
