@@ -48,6 +48,7 @@ import { ContentItems } from '../activity/content-items';
 import { searchPermissions } from '../search/search-permissions';
 import { SearchIndexer } from '../search/search-indexer';
 import { SearchService } from '../search/search.service';
+import { SearchState } from '../search/search-state';
 import { DigestCollector } from '../digests/digest-content';
 import { planDigestsJob, PLAN_DIGESTS_PATTERN, registerDigestJobs } from '../digests/digest-jobs';
 import { DigestMail } from '../digests/digest-mail';
@@ -266,9 +267,15 @@ export async function bootPlein(options: BootOptions): Promise<RunningPlein> {
       .filter((p) => p.state !== 'enabled')
       .map((p) => p.definition.id);
   const activity = new ActivityService(db, contents, contentItems, inactivePlugins);
-  const searchIndexer = new SearchIndexer(db);
+  // Cached search answers are filed under the index state, which index writes and content changes move on.
+  const searchState = new SearchState(db, config.statePollMs);
+  contents.onChange(() => searchState.bumpAfterCommit());
+  const searchIndexer = new SearchIndexer(db, searchState);
   searchIndexer.indexContentEvents(events);
-  const search = new SearchService(db, contents, contentItems, searchIndexer.index, inactivePlugins);
+  const search = new SearchService(db, contents, contentItems, searchIndexer.index, inactivePlugins, searchState, {
+    entries: config.search.cacheEntries,
+    ttlMs: config.search.cacheTtlMs,
+  });
   const mail = new MailService(config.smtpUrl, join(config.dataDir, 'mail'));
   let i18nForMail: I18n | null = null;
   const notifications = new NotificationsService(
@@ -410,7 +417,11 @@ export async function bootPlein(options: BootOptions): Promise<RunningPlein> {
   // So does any change made through this instance (a space made private, a role's grants, a plugin
   // turned off), whether or not it publishes an event.
   fastify.addHook('onResponse', (request, _reply, done) => {
-    if (request.method !== 'GET' && request.method !== 'HEAD' && request.method !== 'OPTIONS') core.pageCache.clear();
+    if (request.method !== 'GET' && request.method !== 'HEAD' && request.method !== 'OPTIONS') {
+      core.pageCache.clear();
+      // And this instance's search answers (a space made private reaches the others within the state beat).
+      searchState.touch();
+    }
     done();
   });
   // An action POST often carries `content-type: application/json` and no body: accept that as no body.

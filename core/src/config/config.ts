@@ -35,12 +35,15 @@ export interface PleinConfig {
   jobStalledMs: number;
   /** The address people reach Plein at, for links in e-mail. */
   publicUrl: string;
+  /** The search answer cache (docs/search.md): at most `cacheEntries` answers (0: no cache), each kept `cacheTtlMs` at most. */
+  search: { cacheEntries: number; cacheTtlMs: number };
 }
 
 interface ConfigFile {
   plugins?: string[];
   ignoreSdkRange?: string[];
   theme?: string;
+  search?: { cacheEntries?: number; cacheTtlMs?: number };
 }
 
 export class ConfigError extends Error {}
@@ -68,6 +71,13 @@ function readSecret(dataDir: string): string {
   const secret = randomBytes(32).toString('hex');
   writeFileSync(file, secret + '\n', { mode: 0o600 });
   return secret;
+}
+
+/** A setting that is a whole number ≥ 0 (from the environment or the config file). */
+function wholeNumber(name: string, value: string | number): number {
+  const n = Number(value);
+  if (value === '' || !Number.isInteger(n) || n < 0) throw new ConfigError(`${name}: expected a whole number ≥ 0, found "${value}"`);
+  return n;
 }
 
 function envFlag(value: string | undefined, fallback: boolean): boolean {
@@ -101,6 +111,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
   const port = Number(env.PORT ?? 3000);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ConfigError(`PORT: expected a port number, found "${env.PORT}"`);
   const redisUrl = env.REDIS_URL || null;
+  const search = {
+    cacheEntries: wholeNumber('PLEIN_SEARCH_CACHE_ENTRIES', env.PLEIN_SEARCH_CACHE_ENTRIES ?? file.search?.cacheEntries ?? 1000),
+    cacheTtlMs: wholeNumber('PLEIN_SEARCH_CACHE_TTL_MS', env.PLEIN_SEARCH_CACHE_TTL_MS ?? file.search?.cacheTtlMs ?? 60_000),
+  };
   const dbName = database.engine === 'mysql' ? database.database : 'plein';
   const config: PleinConfig = {
     root,
@@ -121,6 +135,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     jobLockMs: Number(env.PLEIN_JOB_LOCK_MS ?? 30_000),
     jobStalledMs: Number(env.PLEIN_JOB_STALLED_MS ?? 30_000),
     publicUrl: env.PLEIN_PUBLIC_URL ?? `http://localhost:${port}`,
+    search,
   };
   return { ...config, ...overrides };
 }

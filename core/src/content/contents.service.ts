@@ -79,6 +79,14 @@ interface RecordSqlRow {
   edited_at: string | Date | null;
 }
 
+/** A reader's part in what a list shows them: the rest is the data (memberships, spaces, items). */
+export interface ReaderVisibility {
+  admin: boolean;
+  reviewsEverywhere: boolean;
+  /** The audience keys the reader is in, or null when audiences do not narrow their list. */
+  audiences: string[] | null;
+}
+
 function toRecord(row: ContentRow): ContentRecord {
   const { searchText: _searchText, ...record } = row;
   return record;
@@ -126,6 +134,20 @@ export class ContentsService {
     this.gates.push({ pluginId, gate });
   }
 
+  private readonly changeListeners: Array<() => Promise<void>> = [];
+
+  /**
+   * `listener` runs inside the transaction of every change to an existing item that may change what
+   * a list shows (an edit, a status, an audience), at its end: the search answer cache's version.
+   */
+  onChange(listener: () => Promise<void>): void {
+    this.changeListeners.push(listener);
+  }
+
+  private async changed(): Promise<void> {
+    for (const listener of this.changeListeners) await listener();
+  }
+
   registerAudiences(pluginId: string, resolver: AudienceResolver): void {
     this.audienceResolvers.set(pluginId, resolver);
   }
@@ -147,6 +169,7 @@ export class ContentsService {
         const ids = unique.slice(i, i + 500);
         await m.query(`UPDATE core_content SET audience = ? WHERE plugin_id = ? AND id IN (${DatabaseService.placeholders(ids.length)})`, [key, pluginId, ...ids]);
       }
+      await this.changed();
     });
   }
 
@@ -314,6 +337,7 @@ export class ContentsService {
       await m.save(ContentRow, row);
       await this.events.publish('core', contentEvents.edited, this.payload(row, change.editorId));
       if (wasPublished && status === 'pending') await this.events.publish('core', contentEvents.held, this.payload(row, change.editorId));
+      await this.changed();
       return { record: toRecord(row), text: decided.text, title: decided.title };
     });
   }
@@ -327,6 +351,7 @@ export class ContentsService {
       Object.assign(row, { status, statusReason: status === 'published' ? null : (by.reason ?? null), updatedAt: this.clock.now() });
       await m.update(ContentRow, { id: contentId }, { status: row.status, statusReason: row.statusReason, updatedAt: row.updatedAt });
       await this.events.publish('core', restored ? contentEvents.restored : EVENT_FOR[status], this.payload(row, by.actorId));
+      await this.changed();
       return toRecord(row);
     });
   }
@@ -392,11 +417,21 @@ export class ContentsService {
     return record;
   }
 
-  async visibleTo(user: { id: string } | null, options: VisibilityOptions = {}): Promise<ContentVisibility> {
+  /** What decides, beside the data, which items `user` may see in a list (see {@link visibleWith}). */
+  async readerVisibility(user: { id: string } | null, options: VisibilityOptions = {}): Promise<ReaderVisibility> {
     const admin = user ? await this.isSiteAdmin(user) : false;
     const reviewsEverywhere = user ? await this.permissions.can(await this.full(user), REVIEW_PERMISSION) : false;
     // The audiences the user is in, when the list asks for them (site admins and global reviewers see all).
     const audiences = options.audiences && !admin && !reviewsEverywhere ? await this.audienceKeys(user) : null;
+    return { admin, reviewsEverywhere, audiences };
+  }
+
+  async visibleTo(user: { id: string } | null, options: VisibilityOptions = {}): Promise<ContentVisibility> {
+    return this.visibleWith(user, await this.readerVisibility(user, options));
+  }
+
+  /** {@link visibleTo} with the reader's visibility already read. */
+  visibleWith(user: { id: string } | null, { admin, reviewsEverywhere, audiences }: ReaderVisibility): ContentVisibility {
     // On SQLite, a unary + keeps the planner from driving the join through the status index (and
     // then sorting every visible row): the plugin's own index on its sort order must lead, so a
     // page reads a page's worth of rows (16.7 ms → 0.07 ms per query at 10,000 items, unanalysed).

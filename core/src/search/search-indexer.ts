@@ -2,6 +2,7 @@ import { contentEvents, type ContentEventPayload, type DeliveredEvent } from '@p
 import { DatabaseService } from '../database/database.service';
 import type { EventBusService } from '../events/event-bus.service';
 import { SearchIndex } from './search-index';
+import { SearchState } from './search-state';
 import { bodyOf } from './search-text';
 
 /** What a rebuild reports as it goes: `indexing` walks core_content, `sweeping` the index. */
@@ -21,7 +22,11 @@ interface IndexSource {
 export class SearchIndexer {
   readonly index: SearchIndex;
 
-  constructor(private readonly db: DatabaseService) {
+  /** `state`: what cached answers are filed under; every write moves it on (the command line's too). */
+  constructor(
+    private readonly db: DatabaseService,
+    readonly state: SearchState = new SearchState(db, 0),
+  ) {
     this.index = SearchIndex.for(db);
   }
 
@@ -48,10 +53,12 @@ export class SearchIndexer {
     await this.write(rows.length ? rows : [{ id: contentId, status: 'gone', title: null, search_text: null }]);
   }
 
-  /** Published records written to the index, the others taken out of it. */
+  /** Published records written to the index, the others taken out of it; the state moves on. */
   private async write(rows: readonly IndexSource[]): Promise<void> {
     await this.index.putMany(rows.filter((r) => r.status === 'published').map((r) => ({ contentId: r.id, title: r.title, body: bodyOf(r.title, r.search_text) })));
     await this.index.remove(rows.filter((r) => r.status !== 'published').map((r) => r.id));
+    // Last: in a transaction, the state row stays locked only until the commit that follows.
+    await this.state.bump();
   }
 
   /**
@@ -86,7 +93,11 @@ export class SearchIndexer {
         (await this.db.select<{ id: string }>(`SELECT id FROM core_content WHERE status = 'published' AND id IN (${DatabaseService.placeholders(ids.length)})`, ids)).map((r) => r.id),
       );
       const gone = ids.filter((id) => !published.has(id));
-      if (gone.length) await this.db.transaction(() => this.index.remove(gone));
+      if (gone.length)
+        await this.db.transaction(async () => {
+          await this.index.remove(gone);
+          await this.state.bump();
+        });
       removed += gone.length;
       swept += ids.length;
       after = ids[ids.length - 1];

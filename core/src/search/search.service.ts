@@ -1,8 +1,11 @@
+import { createHash } from 'node:crypto';
 import { decodeCursor, encodeCursor, InvalidInput } from '@plein/sdk';
+import { LRUCache } from 'lru-cache';
 import { listColumns, type ContentItem, type ContentItems, type ContentListRow } from '../activity/content-items';
-import type { ContentsService } from '../content/contents.service';
+import type { ContentsService, ReaderVisibility } from '../content/contents.service';
 import type { DatabaseService } from '../database/database.service';
 import type { RankedRow, SearchIndex } from './search-index';
+import type { SearchState } from './search-state';
 import { MAX_QUERY_LENGTH, queryWords } from './search-text';
 
 /** A search: the words, and what narrows them down. */
@@ -27,6 +30,19 @@ export interface SearchHit {
 interface SearchCursor {
   score: number;
   id: string;
+}
+
+/** How many answers the cache keeps (0: none), and for how long at most. */
+export interface SearchCacheOptions {
+  entries: number;
+  ttlMs: number;
+}
+
+/** A cached answer: the page's rows with their marked title and excerpt, before they are presented. */
+interface CachedPage {
+  rows: ContentListRow[];
+  hits: Array<{ title: string; excerpt: string }>;
+  nextCursor: string | null;
 }
 
 /** `q` as people may send it: 1 to 200 characters (a 422 naming `q` otherwise). */
@@ -74,8 +90,19 @@ function parseCursor(value: string | undefined): SearchCursor | null {
  *    [AND (<score> < ? OR (<score> = ? AND s.content_id > ?))]
  *  ORDER BY score DESC, s.content_id ASC LIMIT ?
  * ```
+ *
+ * Answers are cached (docs/search.md, "The answer cache"), like a search engine's request cache: the
+ * page of rows with their hits, under a key made of everything that decides it (the words and
+ * filters, the cursor and limit, the plugins switched off, the reader's visibility, their active
+ * memberships with their roles, the audiences they are in) and of the index state
+ * ({@link SearchState}), which every index write and every change to what readers may see moves on.
+ * The items are presented afresh for each request (their authors' names are not in the key).
  */
 export class SearchService {
+  private readonly cache: LRUCache<string, CachedPage> | null;
+  /** Answers served from the cache, and computed (with the cache on). */
+  readonly cacheStats = { hits: 0, misses: 0 };
+
   constructor(
     private readonly db: DatabaseService,
     private readonly contents: ContentsService,
@@ -83,16 +110,28 @@ export class SearchService {
     private readonly index: SearchIndex,
     /** Installed plugins that are switched off or failed: their content is not found (its pages are gone). */
     private readonly inactivePlugins: () => string[] = () => [],
-  ) {}
+    private readonly state: SearchState | null = null,
+    cacheOptions: SearchCacheOptions = { entries: 0, ttlMs: 0 },
+  ) {
+    const cache = state && cacheOptions.entries > 0 ? new LRUCache<string, CachedPage>({ max: cacheOptions.entries, ttl: cacheOptions.ttlMs > 0 ? cacheOptions.ttlMs : undefined }) : null;
+    this.cache = cache;
+    // Answers for a state gone by are never asked for again: let them go at once.
+    state?.onChange(() => cache?.clear());
+  }
 
-  /** The SQL of one page of results, `limit` rows at most. */
-  async query(user: { id: string } | null, query: SearchQuery, words: readonly string[], limit: number, after: SearchCursor | null) {
+  /** How many answers the cache holds now. */
+  get cacheSize(): number {
+    return this.cache?.size ?? 0;
+  }
+
+  /** The SQL of one page of results, `limit` rows at most; `reader` when already read. */
+  async query(user: { id: string } | null, query: SearchQuery, words: readonly string[], limit: number, after: SearchCursor | null, reader?: ReaderVisibility) {
     const score = this.index.score();
     const qb = this.db.manager().createQueryBuilder().from('core_search', 's');
     for (const [column, alias] of listColumns('c')) qb.addSelect(column, alias);
     qb.addSelect(score, 'score');
     this.index.match(qb, words);
-    (await this.contents.visibleTo(user, { audiences: true })).applyTo(qb, 's.content_id', 'c');
+    (reader ? this.contents.visibleWith(user, reader) : await this.contents.visibleTo(user, { audiences: true })).applyTo(qb, 's.content_id', 'c');
     // The index holds published items only; this keeps out one hidden before its event arrived.
     qb.andWhere(this.db.engine === 'sqlite' ? "+c.status = 'published'" : "c.status = 'published'");
     if (query.plugin) qb.andWhere('c.plugin_id = :plugin', { plugin: query.plugin });
@@ -112,13 +151,69 @@ export class SearchService {
     const words = queryWords(checkQuery(query.q));
     // Only punctuation or symbols: nothing a word index can find.
     if (words.length === 0) return { items: [], nextCursor: null };
-    const rows = await this.db.selectBuilt<ContentListRow & RankedRow>(await this.query(user, query, words, limit + 1, after));
+    const page = this.cache ? await this.cached(user, query, words, limit, after) : await this.compute(user, query, words, limit, after);
+    const items = await this.items.present(page.rows);
+    return { items: page.rows.map((_row, i) => ({ item: items[i], ...page.hits[i] })), nextCursor: page.nextCursor };
+  }
+
+  private async compute(user: { id: string } | null, query: SearchQuery, words: readonly string[], limit: number, after: SearchCursor | null, reader?: ReaderVisibility): Promise<CachedPage> {
+    const rows = await this.db.selectBuilt<ContentListRow & RankedRow>(await this.query(user, query, words, limit + 1, after, reader));
     const page = rows.slice(0, limit);
-    const items = await this.items.present(page);
     const last = page[page.length - 1];
     return {
-      items: page.map((row, i) => ({ item: items[i], ...this.index.hits(row, words) })),
+      rows: page,
+      hits: page.map((row) => this.index.hits(row, words)),
       nextCursor: rows.length > limit && last ? encodeCursor({ score: Number(last.score), id: last.id } satisfies SearchCursor) : null,
     };
+  }
+
+  /**
+   * The answer from the cache, else computed and kept. The state is read first: an answer is never
+   * older than the state it is filed under (a write that lands meanwhile files it under a state no
+   * search asks for any more).
+   */
+  private async cached(user: { id: string } | null, query: SearchQuery, words: readonly string[], limit: number, after: SearchCursor | null): Promise<CachedPage> {
+    const state = await this.state!.current();
+    const reader = await this.contents.readerVisibility(user, { audiences: true });
+    const fields = JSON.stringify([
+      state,
+      await this.readerKey(user, reader),
+      words,
+      query.plugin ?? null,
+      query.spaceId ?? null,
+      query.authorId ?? null,
+      query.from?.toISOString() ?? null,
+      query.to?.toISOString() ?? null,
+      this.inactivePlugins(),
+      limit,
+      after ? [after.score, after.id] : null,
+    ]);
+    // A reader in many spaces makes a long key: keep a digest of it.
+    const key = createHash('sha256').update(fields).digest('base64');
+    const found = this.cache!.get(key);
+    if (found) {
+      this.cacheStats.hits++;
+      return found;
+    }
+    this.cacheStats.misses++;
+    const page = await this.compute(user, query, words, limit, after, reader);
+    this.cache!.set(key, page);
+    return page;
+  }
+
+  /**
+   * The reader's part of the key: who they are (their own held or audience-bound items), what
+   * visibility says of them, and the spaces they are an active member of, with their role there
+   * (private spaces' items; a moderator's or admin's audience-bound ones). One indexed read.
+   * Everyone not signed in shares one.
+   */
+  private async readerKey(user: { id: string } | null, reader: ReaderVisibility): Promise<unknown[]> {
+    const seen = [reader.admin, reader.reviewsEverywhere, reader.audiences];
+    if (!user) return ['', ...seen];
+    const memberships = await this.db.select<{ space_id: string; role: string }>(
+      "SELECT space_id, role FROM core_membership WHERE user_id = ? AND status = 'active' ORDER BY space_id",
+      [user.id],
+    );
+    return [user.id, ...seen, memberships.map((m) => `${m.space_id}:${m.role}`)];
   }
 }
