@@ -28,6 +28,10 @@
  * (e.g. `plein theme check` of a broken theme): its commands must exit with N. Anything else is
  * unknown and fails the test, like a command that fails: the failure lists file:line of each.
  * `DOCS_TEST_LIST=1` prints what became of every command.
+ *
+ * The tutorial's `npm install`, `npm run build -w @plein/plugin-polls`, `npx jest plugins/polls`,
+ * `rm`/`cp` and `npm pack -w @plein/plugin-polls` are only checked here, as they would change the
+ * checkout: tests/pack/tutorial-commands.e2e-spec.ts runs them for real in a copy of it.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
