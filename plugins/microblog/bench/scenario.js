@@ -88,19 +88,19 @@ const SQL = {
   /** One source of the home timeline: the keys of a page of its threads after the cursor, index only. */
   source: (column, after) =>
     `SELECT p.id AS id, p.created_at AS created_at FROM microblog_post p WHERE p.${column} = ? AND p.is_reply = 0` +
-    (after ? ' AND (p.created_at < ? OR (p.created_at = ? AND p.id < ?))' : '') +
+    (after ? ' AND p.created_at <= ? AND (p.created_at < ? OR (p.created_at = ? AND p.id < ?))' : '') +
     ' ORDER BY p.created_at DESC, p.id DESC LIMIT ?',
   /** The home timeline's window: of the newest threads after the cursor, those from the reader's sources. */
   window: (after, authors, spaces) =>
     'SELECT w.id AS id, w.created_at AS created_at FROM (SELECT p.id AS id, p.created_at AS created_at, p.author_id AS author_id, p.space_id AS space_id ' +
     'FROM microblog_post p WHERE p.is_reply = 0' +
-    (after ? ' AND (p.created_at < ? OR (p.created_at = ? AND p.id < ?))' : '') +
+    (after ? ' AND p.created_at <= ? AND (p.created_at < ? OR (p.created_at = ? AND p.id < ?))' : '') +
     ` ORDER BY p.created_at DESC, p.id DESC LIMIT ?) w WHERE w.author_id IN (${inList(authors)})` +
     (spaces ? ` OR w.space_id IN (${inList(spaces)})` : ''),
   /** The window's last thread. */
   windowEnd: (after) =>
     'SELECT p.id AS id, p.created_at AS created_at FROM microblog_post p WHERE p.is_reply = 0' +
-    (after ? ' AND (p.created_at < ? OR (p.created_at = ? AND p.id < ?))' : '') +
+    (after ? ' AND p.created_at <= ? AND (p.created_at < ? OR (p.created_at = ? AND p.id < ?))' : '') +
     ' ORDER BY p.created_at DESC, p.id DESC LIMIT 1 OFFSET ?',
   /** The candidates the reader may see. */
   visiblePosts: (n) => `SELECT ${POST_FIELDS} FROM microblog_post p WHERE p.id IN (${inList(n)}) AND ${visible('p')}`,
@@ -167,7 +167,7 @@ async function rawTimeline(ctx, url, userId) {
     )
       found.push(...(await visibleOf(candidates.slice(i, i + batch))));
   };
-  const keyParams = (from) => (from ? [sqlTime(from.at), sqlTime(from.at), from.id] : []);
+  const keyParams = (from) => (from ? [sqlTime(from.at), sqlTime(from.at), sqlTime(from.at), from.id] : []);
   const size = want * WINDOW_PER_POST;
   const authorList = [...authors];
   const spaceList = [...spaces];
@@ -198,11 +198,7 @@ async function rawTimeline(ctx, url, userId) {
             `SELECT ${i + n} AS src, s${n}.id AS id, s${n}.created_at AS created_at FROM (${SQL.source(column, from)}) s${n}`,
         )
         .join(' UNION ALL ');
-      const params = chunk.flatMap(([, value]) => [
-        value,
-        ...(from ? [sqlTime(from.at), sqlTime(from.at), from.id] : []),
-        size,
-      ]);
+      const params = chunk.flatMap(([, value]) => [value, ...keyParams(from), size]);
       for (const row of await db.all(sql, params))
         rows.push({ src: Number(row.src), key: { at: toDate(row.created_at).getTime(), id: row.id } });
     }

@@ -92,11 +92,13 @@ export class MicroblogStreamsService {
     id = 'p.id',
   ): Q {
     const newer = request.direction === 'newer';
+    // The first term repeats what the second says: it is the range an index on the time starts
+    // from (SQLite cannot start one from the OR alone and would read from the newest post on).
     if (request.from)
-      qb.andWhere(`(${at} ${newer ? '>' : '<'} :kAt OR (${at} = :kAt AND ${id} ${newer ? '>' : '<'} :kId))`, {
-        kAt: request.from.at,
-        kId: request.from.id,
-      });
+      qb.andWhere(
+        `${at} ${newer ? '>=' : '<='} :kAt AND (${at} ${newer ? '>' : '<'} :kAt OR (${at} = :kAt AND ${id} ${newer ? '>' : '<'} :kId))`,
+        { kAt: request.from.at, kId: request.from.id },
+      );
     const order = newer ? 'ASC' : 'DESC';
     return qb
       .orderBy(at, order)
