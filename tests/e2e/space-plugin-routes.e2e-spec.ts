@@ -17,7 +17,10 @@ describe('per-space plugins: routes that find their space in the address', () =>
   let ada: TestUser;
   let max: TestUser;
   /** Per space: the forum category, topic and post, the wiki page's address. */
-  const made: Record<string, { category: string; topic: string; post: string; wikiPath: string }> = {};
+  const made: Record<
+    string,
+    { category: string; topic: string; post: string; wikiPath: string; wikiId: string; microblogPost: string }
+  > = {};
   let orgTopic: string;
 
   beforeAll(async () => {
@@ -46,11 +49,20 @@ describe('per-space plugins: routes that find their space in the address', () =>
           .send({ title: 'Handbook', body: 'Read me', spaceId: slug })
           .expect(201)
       ).body;
-      await max.http
-        .post('/api/v1/microblog/posts')
-        .send({ body: `Hello ${slug}`, spaceId: slug })
-        .expect(201);
-      made[slug] = { category: `${slug}-talk`, topic: topic.id, post: topic.firstPostId, wikiPath: page.path };
+      const micro = (
+        await max.http
+          .post('/api/v1/microblog/posts')
+          .send({ body: `Hello ${slug}`, spaceId: slug })
+          .expect(201)
+      ).body;
+      made[slug] = {
+        category: `${slug}-talk`,
+        topic: topic.id,
+        post: topic.firstPostId,
+        wikiPath: page.path,
+        wikiId: page.id,
+        microblogPost: micro.id,
+      };
     }
     await ada.http.post('/api/v1/forum/categories').send({ slug: 'everyone', name: 'Everyone' }).expect(201);
     orgTopic = (
@@ -69,18 +81,22 @@ describe('per-space plugins: routes that find their space in the address', () =>
     return out;
   }
 
-  it('takes the microblog’s space pages and APIs away from a space that turned it off, and only there', async () => {
+  it('takes the microblog’s space pages, its posts and their APIs away from a space that turned it off, and only there', async () => {
     const routes = (slug: string) => [
       `/microblog/spaces/${slug}`,
       `/microblog/spaces/${slug}/questions`,
       `/microblog/compose?space=${slug}`,
       `/api/v1/microblog/questions?spaceId=${slug}`,
       `/api/v1/microblog/spaces/${slug}/posts`,
+      `/microblog/posts/${made[slug].microblogPost}`,
+      `/microblog/posts/${made[slug].microblogPost}/history`,
+      `/api/v1/microblog/posts/${made[slug].microblogPost}`,
     ];
-    expect(await statuses(routes('lab'))).toEqual([200, 200, 200, 200, 200]);
+    const all = (status: number) => routes('lab').map(() => status);
+    expect(await statuses(routes('lab'))).toEqual(all(200));
     await turn('microblog', false);
-    expect(await statuses(routes('lab'))).toEqual([404, 404, 404, 404, 404]);
-    expect(await statuses(routes('garden'))).toEqual([200, 200, 200, 200, 200]);
+    expect(await statuses(routes('lab'))).toEqual(all(404));
+    expect(await statuses(routes('garden'))).toEqual(all(200));
     // A page answers with the theme's "not found" page, an API with a problem.
     const page = await max.http.get('/microblog/spaces/lab').expect(404);
     expect(page.headers['content-type']).toContain('text/html');
@@ -91,10 +107,10 @@ describe('per-space plugins: routes that find their space in the address', () =>
     // Routes about no space are not affected.
     expect(await statuses(['/microblog/all', '/api/v1/microblog/questions?spaceId=-'])).toEqual([200, 200]);
     await turn('microblog', true);
-    expect(await statuses(routes('lab'))).toEqual([200, 200, 200, 200, 200]);
+    expect(await statuses(routes('lab'))).toEqual(all(200));
   });
 
-  it('takes the wiki’s space pages away from a space that turned it off, and only there', async () => {
+  it('takes the wiki’s space pages and its pages by id away from a space that turned it off, and only there', async () => {
     const routes = (slug: string) => [
       `/wiki/${slug}`,
       made[slug].wikiPath,
@@ -102,16 +118,20 @@ describe('per-space plugins: routes that find their space in the address', () =>
       `/wiki/p/templates?space=${slug}`,
       `/api/v1/wiki/resolve?space=${slug}&path=handbook`,
       `/api/v1/wiki/tree?spaceId=${slug}`,
+      `/wiki/p/${made[slug].wikiId}/history`,
+      `/wiki/p/${made[slug].wikiId}/edit`,
+      `/api/v1/wiki/pages/${made[slug].wikiId}`,
     ];
-    expect(await statuses(routes('lab'))).toEqual([200, 200, 200, 200, 200, 200]);
+    const all = (status: number) => routes('lab').map(() => status);
+    expect(await statuses(routes('lab'))).toEqual(all(200));
     await turn('wiki', false);
-    expect(await statuses(routes('lab'))).toEqual([404, 404, 404, 404, 404, 404]);
-    expect(await statuses(routes('garden'))).toEqual([200, 200, 200, 200, 200, 200]);
+    expect(await statuses(routes('lab'))).toEqual(all(404));
+    expect(await statuses(routes('garden'))).toEqual(all(200));
     expect((await max.http.get(made.lab.wikiPath).expect(404)).text).toContain('Page not found');
     // Organisation-wide pages (`-`) are in no space.
     expect(await statuses(['/wiki', '/wiki/-'])).toEqual([200, 200]);
     await turn('wiki', true);
-    expect(await statuses(routes('lab'))).toEqual([200, 200, 200, 200, 200, 200]);
+    expect(await statuses(routes('lab'))).toEqual(all(200));
   });
 
   it('takes a category bound to the space away with its topics and posts, pages and APIs alike', async () => {

@@ -20,6 +20,7 @@ import { MicroblogSettingsService } from './services/microblog-settings.service'
 import { MicroblogStreamsService } from './services/microblog-streams.service';
 import { MicroblogViewService } from './services/microblog-view.service';
 import { MicroblogSettings } from './settings';
+import { MicroblogSpacesService } from './services/microblog-spaces.service';
 
 export default definePlugin({
   id: 'microblog',
@@ -58,6 +59,7 @@ export default definePlugin({
     MicroblogViewService,
     MicroblogHandlersService,
     MicroblogPageData,
+    MicroblogSpacesService,
   ],
   views: 'views',
   assets: 'public',

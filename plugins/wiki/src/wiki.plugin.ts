@@ -26,6 +26,7 @@ import { WikiRevisionsService } from './services/wiki-revisions.service';
 import { WikiViewService } from './services/wiki-view.service';
 import { PAGE_CHANGED, WikiWatchService } from './services/wiki-watch.service';
 import { WikiSettings } from './settings';
+import { WikiSpacesService } from './services/wiki-spaces.service';
 
 export default definePlugin({
   id: 'wiki',
@@ -57,6 +58,7 @@ export default definePlugin({
     WikiPathsService,
     WikiHandlersService,
     WikiPageData,
+    WikiSpacesService,
   ],
   views: 'views',
   assets: 'public',

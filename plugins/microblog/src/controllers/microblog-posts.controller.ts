@@ -4,6 +4,7 @@ import {
   CurrentUser,
   decodeCursor,
   encodeCursor,
+  InSpace,
   parseLimit,
   RequirePermission,
   type Page,
@@ -19,6 +20,7 @@ import { MicroblogStreamsService } from '../services/microblog-streams.service';
 import { MicroblogViewService, type EditView, type PostView } from '../services/microblog-view.service';
 import { readStreamCursor, streamCursor } from '../services/stream-cursor';
 import { streamAnswer, streamRequest, type StreamAnswer } from './api-support';
+import { postSpace } from '../services/microblog-spaces.service';
 
 /** One post with its conversation, as `GET /posts/:id` answers it. */
 export interface PostDetail extends PostView {
@@ -43,6 +45,7 @@ interface ReplyLike {
  * the service, since the space is known only once the post is loaded.
  */
 @Controller('posts')
+@InSpace(postSpace)
 export class MicroblogPostsController {
   constructor(
     private readonly posts: MicroblogPostsService,

@@ -33,6 +33,7 @@ import {
   type MicroblogForm,
   type ReplyLike,
 } from './page-support';
+import { postSpace } from '../services/microblog-spaces.service';
 
 const COMPOSE_FIELDS = ['body', 'spaceId', 'replyToId', 'kind', 'returnTo'] as const;
 /** Replies per page of a thread. */
@@ -49,6 +50,7 @@ const PIN_HOURS: Record<string, number> = { '': 0, '1h': 1, '1d': 24, '1w': 24 *
  * editing with its history, and the buttons (react, accept an answer, pin, delete) as forms.
  */
 @Controller()
+@InSpace(postSpace)
 export class MicroblogPostPage {
   constructor(
     private readonly access: MicroblogAccessService,

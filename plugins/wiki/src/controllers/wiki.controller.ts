@@ -37,6 +37,7 @@ import {
 } from '../services/wiki-revisions.service';
 import { WikiViewService, type WikiPageView } from '../services/wiki-view.service';
 import { WikiWatchService } from '../services/wiki-watch.service';
+import { pageSpace } from '../services/wiki-spaces.service';
 
 type TitleCursor = { t: string; id: string };
 
@@ -53,6 +54,7 @@ function signedIn(user: SignedInUser | null): SignedInUser {
  * service, since the space is known only once the page is loaded.
  */
 @Controller()
+@InSpace(pageSpace)
 export class WikiController {
   constructor(
     private readonly pages: WikiPagesService,

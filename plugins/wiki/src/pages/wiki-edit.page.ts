@@ -20,6 +20,7 @@ import { WikiPathsService } from '../services/wiki-paths.service';
 import { WikiRenderService } from '../services/wiki-render.service';
 import { emptyForm, formFromError, formValues, signedIn, type ReplyLike, type WikiForm } from './page-support';
 import { WikiPageData } from './wiki-page-data';
+import { pageSpace } from '../services/wiki-spaces.service';
 
 const NEW_FIELDS = ['title', 'body', 'summary', 'slug', 'templateId', 'parentId', 'spaceId', 'action'] as const;
 const EDIT_FIELDS = ['title', 'body', 'summary', 'slug', 'baseRevision', 'action'] as const;
@@ -31,6 +32,7 @@ const EDIT_FIELDS = ['title', 'body', 'summary', 'slug', 'baseRevision', 'action
  * saved with the current revision as its base.
  */
 @Controller('p')
+@InSpace(pageSpace)
 export class WikiEditPage {
   constructor(
     private readonly access: WikiAccessService,

@@ -3,6 +3,7 @@ import {
   CurrentUser,
   decodeCursor,
   encodeCursor,
+  InSpace,
   redirect,
   Render,
   RequirePermission,
@@ -18,9 +19,11 @@ import { WikiPagesService } from '../services/wiki-pages.service';
 import { WikiRevisionsService } from '../services/wiki-revisions.service';
 import { formValues, signedIn } from './page-support';
 import { WikiPageData } from './wiki-page-data';
+import { pageSpace } from '../services/wiki-spaces.service';
 
 /** `/wiki/p/<id>/history`, one revision, the side-by-side diff, and restoring an old revision. */
 @Controller('p')
+@InSpace(pageSpace)
 export class WikiHistoryPage {
   constructor(
     private readonly access: WikiAccessService,

@@ -21,9 +21,11 @@ import { WikiPathsService } from '../services/wiki-paths.service';
 import { WikiWatchService } from '../services/wiki-watch.service';
 import { emptyForm, formFromError, formValues, signedIn, type ReplyLike, type WikiForm } from './page-support';
 import { WikiPageData } from './wiki-page-data';
+import { pageSpace } from '../services/wiki-spaces.service';
 
 /** Backlinks, move, delete and restore, watching, templates and the trash. */
 @Controller('p')
+@InSpace(pageSpace)
 export class WikiManagePage {
   constructor(
     private readonly access: WikiAccessService,
