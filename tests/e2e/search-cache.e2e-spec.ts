@@ -6,13 +6,13 @@
  * (not HTTP, whose writes also empty the instance's cache) so that the version and the key are
  * what is tested.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createTestIntranet, type TestIntranet, type TestUser } from '@plein/sdk/testing';
 import request from 'supertest';
 import { bootPlein, type RunningPlein } from '../../core/src/app/boot';
-import { loadConfig } from '../../core/src/config/config';
+import { ConfigError, loadConfig } from '../../core/src/config/config';
 import { ContentsService } from '../../core/src/content/contents.service';
 import { dropMysqlDatabase } from '../../core/src/database/data-source';
 import { PermissionsService } from '../../core/src/permissions/permissions.service';
@@ -76,6 +76,10 @@ describe('the search answer cache', () => {
     await found(null, 'zebra');
     expect(stats().hits).toBe(before.hits + 2);
     expect(search.cacheSize).toBeGreaterThan(0);
+    // The same search twice at once is computed once.
+    const [one, two] = await Promise.all([found(ada, 'gate'), found(ada, 'gate')]);
+    expect(one).toEqual(two);
+    expect(stats()).toEqual({ hits: before.hits + 3, misses: before.misses + 3 });
   });
 
   it('finds a new item as soon as it is indexed: the index write moves the version on', async () => {
@@ -225,5 +229,30 @@ describe('the search answer cache on several instances', () => {
     expect(await find(off, 'okapi')).toEqual([first]);
     expect(off.search.cacheStats).toEqual({ hits: 0, misses: 0 });
     expect(off.search.cacheSize).toBe(0);
+  });
+});
+
+describe('the search answer cache settings', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'plein-search-cache-config-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const load = (env: NodeJS.ProcessEnv) =>
+    loadConfig({ PLEIN_CONFIG: undefined, PLEIN_DATA_DIR: dir, ...env }, { secret: 's' }, dir);
+
+  it('takes whole numbers from the environment: 1000 entries and a minute by default', () => {
+    expect(load({}).search).toEqual({ cacheEntries: 1000, cacheTtlMs: 60_000 });
+    expect(load({ PLEIN_SEARCH_CACHE_ENTRIES: '0', PLEIN_SEARCH_CACHE_TTL_MS: '5000' }).search).toEqual({
+      cacheEntries: 0,
+      cacheTtlMs: 5000,
+    });
+    expect(() => load({ PLEIN_SEARCH_CACHE_ENTRIES: 'many' })).toThrow(ConfigError);
+    expect(() => load({ PLEIN_SEARCH_CACHE_TTL_MS: '-1' })).toThrow(
+      /PLEIN_SEARCH_CACHE_TTL_MS: expected a whole number/,
+    );
+  });
+
+  it('reads plein.config.json under search, below the environment', () => {
+    writeFileSync(join(dir, 'plein.config.json'), JSON.stringify({ search: { cacheEntries: 50 } }));
+    expect(load({}).search).toEqual({ cacheEntries: 50, cacheTtlMs: 60_000 });
+    expect(load({ PLEIN_SEARCH_CACHE_ENTRIES: '7' }).search.cacheEntries).toBe(7);
   });
 });

@@ -100,6 +100,7 @@ function parseCursor(value: string | undefined): SearchCursor | null {
  */
 export class SearchService {
   private readonly cache: LRUCache<string, CachedPage> | null;
+  private readonly computing = new Map<string, Promise<CachedPage>>();
   /** Answers served from the cache, and computed (with the cache on). */
   readonly cacheStats = { hits: 0, misses: 0 };
 
@@ -161,7 +162,19 @@ export class SearchService {
     const page = rows.slice(0, limit);
     const last = page[page.length - 1];
     return {
-      rows: page,
+      // The list columns only: on MySQL a row also carries the item's search text (up to 60 KB).
+      rows: page.map((r) => ({
+        id: r.id,
+        type: r.type,
+        plugin_id: r.plugin_id,
+        space_id: r.space_id,
+        author_id: r.author_id,
+        status: r.status,
+        title: r.title,
+        excerpt: r.excerpt,
+        created_at: r.created_at,
+        updated_at: r.updated_at,
+      })),
       hits: page.map((row) => this.index.hits(row, words)),
       nextCursor: rows.length > limit && last ? encodeCursor({ score: Number(last.score), id: last.id } satisfies SearchCursor) : null,
     };
@@ -195,10 +208,22 @@ export class SearchService {
       this.cacheStats.hits++;
       return found;
     }
+    // The same search asked again while it is computed (many readers at once on a cold cache) waits for it.
+    const computing = this.computing.get(key);
+    if (computing) {
+      this.cacheStats.hits++;
+      return computing;
+    }
     this.cacheStats.misses++;
-    const page = await this.compute(user, query, words, limit, after, reader);
-    this.cache!.set(key, page);
-    return page;
+    const page = this.compute(user, query, words, limit, after, reader);
+    this.computing.set(key, page);
+    try {
+      const answer = await page;
+      this.cache!.set(key, answer);
+      return answer;
+    } finally {
+      this.computing.delete(key);
+    }
   }
 
   /**
