@@ -946,7 +946,8 @@ async function main() {
     };
     // cwd = the checkout, so '@plein/example-kudos' resolves from its node_modules (PLEIN_PLUGINS
     // overrides the plugin list of a plein.config.json there).
-    const config = core.loadConfig(env, { statePollMs: 0 }, opts.root);
+    // Default settings otherwise: Plein as installed (shared state read at most every 2 s).
+    const config = core.loadConfig(env, {}, opts.root);
     const plein = await core.bootPlein({ config, listen: true, jobs: 'off', logger: ['error'] });
     cleanups.push(() => plein.close());
 
