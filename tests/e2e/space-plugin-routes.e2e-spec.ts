@@ -9,6 +9,7 @@ import forum from '@plein/plugin-forum';
 import microblog from '@plein/plugin-microblog';
 import wiki from '@plein/plugin-wiki';
 import { createTestIntranet, type TestIntranet, type TestUser } from '@plein/sdk/testing';
+import { ForumSpacesService } from '../../plugins/forum/src/services/forum-spaces.service';
 
 jest.setTimeout(60_000);
 
@@ -132,6 +133,21 @@ describe('per-space plugins: routes that find their space in the address', () =>
     expect(await statuses(['/wiki', '/wiki/-'])).toEqual([200, 200]);
     await turn('wiki', true);
     expect(await statuses(routes('lab'))).toEqual(all(200));
+  });
+
+  it('does not look for the space of a route while no space has its plugin off', async () => {
+    const finder = jest.spyOn(ForumSpacesService.prototype, 'ofTopic');
+    try {
+      await max.http.get(`/forum/t/${made.lab.topic}`).expect(200);
+      await max.http.get(`/api/v1/forum/topics/${made.garden.topic}`).expect(200);
+      expect(finder).not.toHaveBeenCalled();
+      await turn('forum', false);
+      await max.http.get(`/api/v1/forum/topics/${made.garden.topic}`).expect(200);
+      expect(finder).toHaveBeenCalledTimes(1);
+    } finally {
+      finder.mockRestore();
+      await turn('forum', true);
+    }
   });
 
   it('takes a category bound to the space away with its topics and posts, pages and APIs alike', async () => {
