@@ -8,20 +8,20 @@
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { createTestIntranet, type TestIntranet, type TestUser } from '@plein/sdk/testing';
 import request from 'supertest';
-import { bootPlein, type RunningPlein } from '../../core/src/app/boot';
+import type { RunningPlein } from '../../core/src/app/boot';
 import { ConfigError, loadConfig } from '../../core/src/config/config';
 import { ContentsService } from '../../core/src/content/contents.service';
-import { dropMysqlDatabase } from '../../core/src/database/data-source';
+import { DatabaseService } from '../../core/src/database/database.service';
 import { PermissionsService } from '../../core/src/permissions/permissions.service';
 import { SearchIndexer } from '../../core/src/search/search-indexer';
 import { SearchService } from '../../core/src/search/search.service';
 import { SpacesService } from '../../core/src/spaces/spaces.service';
-import { freshDatabase } from '../../core/src/testing';
 import { notes } from '../fixtures/notes/notes.plugin';
 import { eventually } from './helpers';
+import { severalInstances } from './instances';
 
 jest.setTimeout(120_000);
 
@@ -109,6 +109,18 @@ describe('the search answer cache', () => {
     expect(await eventually(async () => (await found(bea, 'parade')).includes(id), 5_000)).toBe(true);
   });
 
+  it("sees a write to core_content made by SQL through Plein's own connection on the next search", async () => {
+    const id = await note(ada, 'Zebrafish tank cleaning rota');
+    await intranet.runDueJobs();
+    expect(await found(bea, 'zebrafish')).toEqual([id]);
+    expect(await found(bea, 'zebrafish')).toEqual([id]);
+    const db = intranet.get(DatabaseService);
+    await db.manager().query("UPDATE core_content SET status = 'hidden' WHERE id = ?", [id]);
+    expect(await found(bea, 'zebrafish')).toEqual([]);
+    await db.manager().query("UPDATE core_content SET status = 'published' WHERE id = ?", [id]);
+    expect(await found(bea, 'zebrafish')).toEqual([id]);
+  });
+
   it('gives a reader who left a private space nothing of it on the very next search, and everything again when they are back', async () => {
     const spaces = intranet.get(SpacesService);
     const [secret] = await found(bea, 'budget');
@@ -134,33 +146,10 @@ describe('the search answer cache', () => {
 });
 
 describe('the search answer cache on several instances', () => {
-  const dataDir = mkdtempSync(join(tmpdir(), 'plein-search-cache-'));
-  const database = freshDatabase(dataDir);
-  const instances: RunningPlein[] = [];
-
-  async function instance(cacheEntries = 1000): Promise<RunningPlein> {
-    const config = loadConfig(
-      { ...process.env, PLEIN_CONFIG: undefined, PLEIN_DATA_DIR: dataDir, PLEIN_PLUGINS: '', DATABASE_URL: undefined },
-      {
-        database,
-        secret: 'test-secret',
-        statePollMs: 100,
-        runWorkers: false,
-        root: resolve(__dirname, '../..'),
-        configPath: null,
-        search: { cacheEntries, cacheTtlMs: 60_000 },
-      },
-    );
-    const plein = await bootPlein({ config, plugins: [notes] as never, jobs: 'off', logger: ['error'] });
-    instances.push(plein);
-    return plein;
-  }
-
-  afterAll(async () => {
-    for (const plein of instances) await plein.close();
-    await dropMysqlDatabase(database).catch(() => undefined);
-    rmSync(dataDir, { recursive: true, force: true });
-  });
+  const instances = severalInstances('plein-search-cache-');
+  const instance = (cacheEntries = 1000) =>
+    instances.instance({ plugins: [notes], config: { search: { cacheEntries, cacheTtlMs: 60_000 } } });
+  afterAll(() => instances.close());
 
   it("sees another instance's index writes within the state beat, and works with the cache off", async () => {
     const a = await instance();

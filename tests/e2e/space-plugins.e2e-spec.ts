@@ -3,18 +3,13 @@
  * and its space-scoped routes are gone, while other spaces keep them; the site's policy per plugin
  * (space-choice, forced-on, forced-off) wins over the space's choice. No restart in between.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
 import forum from '@plein/plugin-forum';
 import microblog from '@plein/plugin-microblog';
 import { createTestIntranet, type TestHttp, type TestIntranet, type TestUser } from '@plein/sdk/testing';
 import request from 'supertest';
-import { bootPlein, type RunningPlein } from '../../core/src/app/boot';
-import { loadConfig } from '../../core/src/config/config';
-import { dropMysqlDatabase } from '../../core/src/database/data-source';
-import { freshDatabase } from '../../core/src/testing';
+import type { RunningPlein } from '../../core/src/app/boot';
 import { eventually } from './helpers';
+import { severalInstances } from './instances';
 import { csrfOf, PASSWORD, signIn, submit } from './pages-helpers';
 
 jest.setTimeout(60_000);
@@ -228,32 +223,9 @@ describe('per-space plugins', () => {
 });
 
 describe('per-space plugins on several instances', () => {
-  const dataDir = mkdtempSync(join(tmpdir(), 'plein-space-plugins-'));
-  const database = freshDatabase(dataDir);
-  const instances: RunningPlein[] = [];
-
-  async function instance(): Promise<RunningPlein> {
-    const config = loadConfig(
-      { ...process.env, PLEIN_CONFIG: undefined, PLEIN_DATA_DIR: dataDir, PLEIN_PLUGINS: '', DATABASE_URL: undefined },
-      {
-        database,
-        secret: 'test-secret',
-        statePollMs: 100,
-        runWorkers: false,
-        root: resolve(__dirname, '../..'),
-        configPath: null,
-      },
-    );
-    const plein = await bootPlein({ config, plugins: [microblog] as never, jobs: 'off', logger: ['error'] });
-    instances.push(plein);
-    return plein;
-  }
-
-  afterAll(async () => {
-    for (const plein of instances) await plein.close();
-    await dropMysqlDatabase(database).catch(() => undefined);
-    rmSync(dataDir, { recursive: true, force: true });
-  });
+  const instances = severalInstances('plein-space-plugins-');
+  const instance = () => instances.instance({ plugins: [microblog] });
+  afterAll(() => instances.close());
 
   it('applies a change made through instance A at once on A and on B within the state beat', async () => {
     const a = await instance();

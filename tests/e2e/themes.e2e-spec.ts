@@ -1,18 +1,16 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import wiki from '@plein/plugin-wiki';
 import { createTestIntranet, type TestHttp, type TestIntranet } from '@plein/sdk/testing';
 import request from 'supertest';
-import { bootPlein, type RunningPlein } from '../../core/src/app/boot';
 import { loadConfig } from '../../core/src/config/config';
-import { dropMysqlDatabase } from '../../core/src/database/data-source';
-import { freshDatabase } from '../../core/src/testing';
 import { hashPassword } from '../../core/src/users/passwords';
 import { ActiveTheme } from '../../core/src/views/active-theme';
 import { PluginSettings } from '../../core/src/settings/settings.service';
 import { DatabaseService } from '../../core/src/database/database.service';
 import { eventually } from './helpers';
+import { severalInstances } from './instances';
 import { csrfOf, PASSWORD, signIn, submit } from './pages-helpers';
 
 jest.setTimeout(60_000);
@@ -140,25 +138,9 @@ describe('choosing the theme', () => {
 });
 
 describe('the theme on several instances', () => {
-  const dataDir = mkdtempSync(join(tmpdir(), 'plein-themes-'));
-  const database = freshDatabase(dataDir);
-  const instances: RunningPlein[] = [];
-
-  async function instance(): Promise<RunningPlein> {
-    const config = loadConfig(
-      { ...process.env, PLEIN_CONFIG: undefined, PLEIN_DATA_DIR: dataDir, PLEIN_PLUGINS: '', DATABASE_URL: undefined, PLEIN_THEME: undefined },
-      { database, secret: 'test-secret', statePollMs: 100, runWorkers: false, root: resolve(__dirname, '../..'), configPath: null },
-    );
-    const plein = await bootPlein({ config, jobs: 'off', logger: ['error'] });
-    instances.push(plein);
-    return plein;
-  }
-
-  afterAll(async () => {
-    for (const plein of instances) await plein.close();
-    await dropMysqlDatabase(database).catch(() => undefined);
-    rmSync(dataDir, { recursive: true, force: true });
-  });
+  const instances = severalInstances('plein-themes-');
+  const instance = () => instances.instance({ env: { PLEIN_THEME: undefined } });
+  afterAll(() => instances.close());
 
   it('applies a choice made through instance A on instance B within the state beat', async () => {
     const a = await instance();

@@ -269,6 +269,7 @@ export async function bootPlein(options: BootOptions): Promise<RunningPlein> {
   const activity = new ActivityService(db, contents, contentItems, inactivePlugins);
   // Cached search answers are filed under the index state, which index writes and content changes move on.
   const searchState = new SearchState(db, config.statePollMs);
+  searchState.watchWrites();
   contents.onChange(() => searchState.bumpAfterCommit());
   const searchIndexer = new SearchIndexer(db, searchState);
   searchIndexer.indexContentEvents(events);

@@ -1,6 +1,11 @@
 import { createHash } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
+import type { EntitySubscriberInterface } from 'typeorm';
 import type { DatabaseService } from '../database/database.service';
+
+/** A statement that writes a table whose rows decide what search finds (looked for at its start only). */
+const SEARCHED_WRITE =
+  /^\s*(?:UPDATE|DELETE\s+FROM|INSERT\s+(?:OR\s+\w+\s+)?INTO|REPLACE\s+INTO)\s+[`"]?(?:core_content|core_space)[`"]?[\s(]/i;
 
 /**
  * What search answers were computed against: the index version every instance shares
@@ -59,6 +64,20 @@ export class SearchState {
       await this.db.transaction((m) => m.query('UPDATE core_search_state SET version = version + 1 WHERE id = 1'));
       this.moved();
     });
+  }
+
+  /**
+   * Retires this instance's answers after any statement through its connection that writes
+   * `core_content` or `core_space`, however it was made (a plugin's or a test's own SQL, a space's
+   * visibility): a safety net under the bumps, which remain what other instances go by.
+   */
+  watchWrites(): void {
+    const subscriber: EntitySubscriberInterface = {
+      afterQuery: (event) => {
+        if (event.success && SEARCHED_WRITE.test(event.query.slice(0, 80))) this.moved();
+      },
+    };
+    this.db.dataSource.subscribers.push(subscriber);
   }
 
   /** Retires this instance's answers (a change made through it that other instances learn otherwise). */
