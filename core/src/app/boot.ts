@@ -418,11 +418,7 @@ export async function bootPlein(options: BootOptions): Promise<RunningPlein> {
   // So does any change made through this instance (a space made private, a role's grants, a plugin
   // turned off), whether or not it publishes an event.
   fastify.addHook('onResponse', (request, _reply, done) => {
-    if (request.method !== 'GET' && request.method !== 'HEAD' && request.method !== 'OPTIONS') {
-      core.pageCache.clear();
-      // And this instance's search answers (a space made private reaches the others within the state beat).
-      searchState.touch();
-    }
+    if (request.method !== 'GET' && request.method !== 'HEAD' && request.method !== 'OPTIONS') core.pageCache.clear();
     done();
   });
   // An action POST often carries `content-type: application/json` and no body: accept that as no body.

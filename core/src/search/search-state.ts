@@ -80,11 +80,6 @@ export class SearchState {
     this.db.dataSource.subscribers.push(subscriber);
   }
 
-  /** Retires this instance's answers (a change made through it that other instances learn otherwise). */
-  touch(): void {
-    this.moved();
-  }
-
   private moved(): void {
     this.local++;
     for (const listener of this.listeners) listener();
