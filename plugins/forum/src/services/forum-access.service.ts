@@ -17,6 +17,42 @@ import { forumPermissions } from '../permissions';
 import { effectiveRule, parseGrants, ruleAllows, type GrantAction } from './forum-grants';
 import { idLike } from './forum-names';
 
+/** A `forum_category` row as a plain statement answers it. */
+interface CategorySqlRow {
+  id: string;
+  slug: string;
+  name: string;
+  description: string;
+  space_id: string | null;
+  parent_id: string | null;
+  position: number | string;
+  grants: string;
+  topic_count: number | string;
+  created_at: unknown;
+  updated_at: unknown;
+}
+const CATEGORY_SQL_COLUMNS =
+  'id, slug, name, description, space_id, parent_id, position, grants, topic_count, created_at, updated_at';
+/** A datetime as a plain statement answers it: a Date (mysql2) or UTC text (SQLite). */
+const sqlDate = (value: unknown): Date =>
+  value instanceof Date ? value : new Date(`${String(value).replace(' ', 'T')}Z`);
+
+function categoryFromSql(row: CategorySqlRow): ForumCategory {
+  return Object.assign(new ForumCategory(), {
+    id: row.id,
+    slug: row.slug,
+    name: row.name,
+    description: row.description,
+    spaceId: row.space_id,
+    parentId: row.parent_id,
+    position: Number(row.position),
+    grants: row.grants,
+    topicCount: Number(row.topic_count),
+    createdAt: sqlDate(row.created_at),
+    updatedAt: sqlDate(row.updated_at),
+  });
+}
+
 /** Who is asking: a signed-in user (with roles, for permission checks) or null for anonymous. */
 export type Viewer = (UserRef & { roles?: string[] }) | null;
 export type SignedInViewer = UserRef & { roles?: string[] };
@@ -70,9 +106,13 @@ export class ForumAccessService {
   /** A category by id or slug, whoever asks. */
   async findCategory(ref: string): Promise<ForumCategory | null> {
     if (!idLike(ref)) return null;
-    // One query for both; an id wins over a slug that happens to spell one.
-    const found = await this.db.repository(ForumCategory).find({ where: [{ id: ref }, { slug: ref }], take: 2 });
-    return found.find((c) => c.id === ref) ?? found[0] ?? null;
+    // One plain statement for both (every category page and list asks it); an id wins over a slug
+    // that happens to spell one.
+    const found: CategorySqlRow[] = await this.db
+      .manager()
+      .query(`SELECT ${CATEGORY_SQL_COLUMNS} FROM forum_category WHERE id = ? OR slug = ? LIMIT 2`, [ref, ref]);
+    const row = found.find((c) => c.id === ref) ?? found[0];
+    return row ? categoryFromSql(row) : null;
   }
 
   /** What a viewer sees of a category row: its space (404 when private to them) and its parent. */

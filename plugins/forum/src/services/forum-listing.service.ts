@@ -3,7 +3,6 @@ import { Clock, Contents, Database, decodeCursor, InvalidInput, type ContentReco
 import { In, type SelectQueryBuilder } from 'typeorm';
 import { ForumCategoryRead, ForumRead } from '../entities/forum-read.entity';
 import { ForumPost } from '../entities/forum-post.entity';
-import { ForumTopicTag } from '../entities/forum-topic-tag.entity';
 import { ForumTopic } from '../entities/forum-topic.entity';
 import { ForumWatch, type WatchLevel } from '../entities/forum-watch.entity';
 import type { Viewer } from './forum-access.service';
@@ -40,6 +39,9 @@ export interface TopicFilter {
 }
 
 /** The columns a list of topics needs. */
+/** A time as both engines store a `datetime(3)` (UTC, as TypeORM writes it), for a plain statement. */
+const sqlTime = (at: Date) => at.toISOString().replace('T', ' ').replace('Z', '');
+
 const TOPIC_COLUMNS = [
   't.id',
   't.contentId',
@@ -160,6 +162,14 @@ export class ForumListingService {
 
   /** Pinned topics whose pin ended, in one category or (null) everywhere: reads unpin them. */
   async expiredPins(categoryId: string | null): Promise<ForumTopic[]> {
+    // Every list read asks, and nearly always nothing has ended: a plain statement says so first.
+    const ended: unknown[] = await this.db
+      .manager()
+      .query(
+        `SELECT t.id FROM forum_topic t WHERE t.pinned = 1 AND t.pinned_until IS NOT NULL AND t.pinned_until <= ?${categoryId ? ' AND t.category_id = ?' : ''} LIMIT 1`,
+        [sqlTime(this.clock.now()), ...(categoryId ? [categoryId] : [])],
+      );
+    if (!ended.length) return [];
     const qb = this.db
       .repository(ForumTopic)
       .createQueryBuilder('t')
@@ -214,10 +224,15 @@ export class ForumListingService {
   async tagsOf(topicIds: readonly string[]): Promise<Map<string, string[]>> {
     const tags = new Map<string, string[]>();
     if (!topicIds.length) return tags;
-    const rows = await this.db
-      .repository(ForumTopicTag)
-      .find({ where: { topicId: In([...topicIds]) }, order: { tag: 'ASC' } });
-    for (const row of rows) (tags.get(row.topicId) ?? tags.set(row.topicId, []).get(row.topicId)!).push(row.tag);
+    // A plain statement: every list of topics asks it.
+    const ids = [...new Set(topicIds)];
+    const rows: Array<{ topic_id: string; tag: string }> = await this.db
+      .manager()
+      .query(
+        `SELECT topic_id, tag FROM forum_topic_tag WHERE topic_id IN (${ids.map(() => '?').join(', ')}) ORDER BY tag`,
+        ids,
+      );
+    for (const row of rows) (tags.get(row.topic_id) ?? tags.set(row.topic_id, []).get(row.topic_id)!).push(row.tag);
     return tags;
   }
 
