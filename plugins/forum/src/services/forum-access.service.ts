@@ -16,42 +16,7 @@ import { ForumTopic } from '../entities/forum-topic.entity';
 import { forumPermissions } from '../permissions';
 import { effectiveRule, parseGrants, ruleAllows, type GrantAction } from './forum-grants';
 import { idLike } from './forum-names';
-
-/** A `forum_category` row as a plain statement answers it. */
-interface CategorySqlRow {
-  id: string;
-  slug: string;
-  name: string;
-  description: string;
-  space_id: string | null;
-  parent_id: string | null;
-  position: number | string;
-  grants: string;
-  topic_count: number | string;
-  created_at: unknown;
-  updated_at: unknown;
-}
-const CATEGORY_SQL_COLUMNS =
-  'id, slug, name, description, space_id, parent_id, position, grants, topic_count, created_at, updated_at';
-/** A datetime as a plain statement answers it: a Date (mysql2) or UTC text (SQLite). */
-const sqlDate = (value: unknown): Date =>
-  value instanceof Date ? value : new Date(`${String(value).replace(' ', 'T')}Z`);
-
-function categoryFromSql(row: CategorySqlRow): ForumCategory {
-  return Object.assign(new ForumCategory(), {
-    id: row.id,
-    slug: row.slug,
-    name: row.name,
-    description: row.description,
-    spaceId: row.space_id,
-    parentId: row.parent_id,
-    position: Number(row.position),
-    grants: row.grants,
-    topicCount: Number(row.topic_count),
-    createdAt: sqlDate(row.created_at),
-    updatedAt: sqlDate(row.updated_at),
-  });
-}
+import { selectEntities } from './forum-sql';
 
 /** Who is asking: a signed-in user (with roles, for permission checks) or null for anonymous. */
 export type Viewer = (UserRef & { roles?: string[] }) | null;
@@ -108,11 +73,13 @@ export class ForumAccessService {
     if (!idLike(ref)) return null;
     // One plain statement for both (every category page and list asks it); an id wins over a slug
     // that happens to spell one.
-    const found: CategorySqlRow[] = await this.db
-      .manager()
-      .query(`SELECT ${CATEGORY_SQL_COLUMNS} FROM forum_category WHERE id = ? OR slug = ? LIMIT 2`, [ref, ref]);
-    const row = found.find((c) => c.id === ref) ?? found[0];
-    return row ? categoryFromSql(row) : null;
+    const found = await selectEntities(this.db, ForumCategory, 'id = ? OR slug = ? LIMIT 2', [ref, ref]);
+    return found.find((c) => c.id === ref) ?? found[0] ?? null;
+  }
+
+  /** A category by id (a topic's, a parent), as a plain statement. */
+  private async categoryById(id: string): Promise<ForumCategory | null> {
+    return (await selectEntities(this.db, ForumCategory, 'id = ?', [id]))[0] ?? null;
   }
 
   /** What a viewer sees of a category row: its space (404 when private to them) and its parent. */
@@ -122,9 +89,7 @@ export class ForumAccessService {
       space = await this.spaces.visibleTo(viewer, category.spaceId);
       if (!space) throw notFound('category', category.id);
     }
-    const parent = category.parentId
-      ? await this.db.repository(ForumCategory).findOneBy({ id: category.parentId })
-      : null;
+    const parent = category.parentId ? await this.categoryById(category.parentId) : null;
     return { category, parent, space };
   }
 
@@ -226,7 +191,7 @@ export class ForumAccessService {
   // ----- topics and posts
 
   async topicRow(id: string): Promise<ForumTopic> {
-    const topic = idLike(id) ? await this.db.repository(ForumTopic).findOneBy({ id }) : null;
+    const topic = idLike(id) ? (await selectEntities(this.db, ForumTopic, 'id = ?', [id]))[0] : null;
     if (!topic) throw notFound('topic', id);
     return topic;
   }
@@ -237,7 +202,7 @@ export class ForumAccessService {
   }
 
   async topicFor(viewer: Viewer, topic: ForumTopic): Promise<TopicAccess> {
-    const category = await this.db.repository(ForumCategory).findOneBy({ id: topic.categoryId });
+    const category = await this.categoryById(topic.categoryId);
     if (!category) throw notFound('topic', topic.id);
     const at = await this.categoryAccess(viewer, category);
     if (!(await this.can(viewer, 'read', at))) {

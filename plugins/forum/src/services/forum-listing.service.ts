@@ -6,6 +6,7 @@ import { ForumPost } from '../entities/forum-post.entity';
 import { ForumTopic } from '../entities/forum-topic.entity';
 import { ForumWatch, type WatchLevel } from '../entities/forum-watch.entity';
 import type { Viewer } from './forum-access.service';
+import { sqlTime } from './forum-sql';
 
 /** The sort key of a topic in a category's list: pinned first, then by last activity. */
 export interface TopicCursor {
@@ -39,9 +40,6 @@ export interface TopicFilter {
 }
 
 /** The columns a list of topics needs. */
-/** A time as both engines store a `datetime(3)` (UTC, as TypeORM writes it), for a plain statement. */
-const sqlTime = (at: Date) => at.toISOString().replace('T', ' ').replace('Z', '');
-
 const TOPIC_COLUMNS = [
   't.id',
   't.contentId',

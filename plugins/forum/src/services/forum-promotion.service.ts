@@ -24,6 +24,7 @@ import { QueryFailedError } from 'typeorm';
 import { ForumPost } from '../entities/forum-post.entity';
 import { ForumPromotion, type PromotionStatus } from '../entities/forum-promotion.entity';
 import { ForumAccessService, signedIn, type TopicAccess, type Viewer } from './forum-access.service';
+import { selectEntities } from './forum-sql';
 import { postUrl, topicUrl } from './forum-view.service';
 
 /** A topic's promotion as the API answers it. */
@@ -109,7 +110,8 @@ export class ForumPromotionService {
   }
 
   async find(topicId: string): Promise<ForumPromotion | null> {
-    return this.db.repository(ForumPromotion).findOneBy({ topicId });
+    // A plain statement: every topic page asks it.
+    return (await selectEntities(this.db, ForumPromotion, 'topic_id = ?', [topicId]))[0] ?? null;
   }
 
   view(row: ForumPromotion): PromotionView {
