@@ -6,7 +6,7 @@ import { ForumPost } from '../entities/forum-post.entity';
 import { ForumTopic } from '../entities/forum-topic.entity';
 import { ForumWatch, type WatchLevel } from '../entities/forum-watch.entity';
 import type { Viewer } from './forum-access.service';
-import { sqlTime } from './forum-sql';
+import { entitiesFrom, sqlTime } from './forum-sql';
 
 /** The sort key of a topic in a category's list: pinned first, then by last activity. */
 export interface TopicCursor {
@@ -145,7 +145,10 @@ export class ForumListingService {
       qb.andWhere('EXISTS (SELECT 1 FROM forum_topic_tag tt WHERE tt.topic_id = t.id AND tt.tag = :tag)', {
         tag: filter.tag,
       });
-    return qb.getMany();
+    // Built by TypeORM (the visibility join), run as it is and read by the columns' types: the
+    // rows are plain topics, so TypeORM's entity transformer has nothing to add.
+    const [sql, parameters] = qb.getQueryAndParameters();
+    return entitiesFrom(this.db, ForumTopic, await this.db.manager().query(sql, parameters), 't_');
   }
 
   /** Topics pinned everywhere that the viewer may see (a handful), newest activity first. */

@@ -26,10 +26,26 @@ export async function selectEntities<T extends object>(
   const rows: Array<Record<string, unknown>> = await db
     .manager()
     .query(`SELECT * FROM ${metadata.tableName} WHERE ${where}`, parameters);
+  return entitiesFrom(db, entity, rows);
+}
+
+/**
+ * Rows a plain statement answered as entities, converting columns by their declared type; `prefix`
+ * is what the statement put before each column name (`t_` for a query builder's alias `t`).
+ */
+export function entitiesFrom<T extends object>(
+  db: Database,
+  entity: new () => T,
+  rows: Array<Record<string, unknown>>,
+  prefix = '',
+): T[] {
+  const metadata = db.manager().connection.getMetadata(entity);
   return rows.map((row) => {
     const item = new entity() as Record<string, unknown>;
     for (const column of metadata.columns) {
-      const value = row[column.databaseName];
+      const key = prefix + column.databaseName;
+      if (!(key in row)) continue;
+      const value = row[key];
       item[column.propertyName] =
         value === null || value === undefined
           ? null
