@@ -943,6 +943,10 @@ async function main() {
       PORT: '0',
       HOST: '127.0.0.1',
       PLEIN_WORKERS: '0',
+      // The one setting a bench may want to turn: the search answer cache (0 benches searches uncached).
+      ...(process.env.PLEIN_SEARCH_CACHE_ENTRIES !== undefined
+        ? { PLEIN_SEARCH_CACHE_ENTRIES: process.env.PLEIN_SEARCH_CACHE_ENTRIES }
+        : {}),
     };
     // cwd = the checkout, so '@plein/example-kudos' resolves from its node_modules (PLEIN_PLUGINS
     // overrides the plugin list of a plein.config.json there).
