@@ -6,7 +6,7 @@ import { ForumPost } from '../entities/forum-post.entity';
 import { ForumTopic } from '../entities/forum-topic.entity';
 import { ForumWatch, type WatchLevel } from '../entities/forum-watch.entity';
 import type { Viewer } from './forum-access.service';
-import { entitiesFrom, sqlTime } from './forum-sql';
+import { entitiesFrom, selectEntities, sqlTime } from './forum-sql';
 
 /** The sort key of a topic in a category's list: pinned first, then by last activity. */
 export interface TopicCursor {
@@ -163,22 +163,13 @@ export class ForumListingService {
 
   /** Pinned topics whose pin ended, in one category or (null) everywhere: reads unpin them. */
   async expiredPins(categoryId: string | null): Promise<ForumTopic[]> {
-    // Every list read asks, and nearly always nothing has ended: a plain statement says so first.
-    const ended: unknown[] = await this.db
-      .manager()
-      .query(
-        `SELECT t.id FROM forum_topic t WHERE t.pinned = 1 AND t.pinned_until IS NOT NULL AND t.pinned_until <= ?${categoryId ? ' AND t.category_id = ?' : ''} LIMIT 1`,
-        [sqlTime(this.clock.now()), ...(categoryId ? [categoryId] : [])],
-      );
-    if (!ended.length) return [];
-    const qb = this.db
-      .repository(ForumTopic)
-      .createQueryBuilder('t')
-      .select(TOPIC_COLUMNS)
-      .where('t.pinned = 1 AND t.pinned_until IS NOT NULL AND t.pinned_until <= :now', { now: this.clock.now() })
-      .limit(100);
-    if (categoryId) qb.andWhere('t.category_id = :categoryId', { categoryId });
-    return qb.getMany();
+    // Every list read asks (nearly always for nothing): one plain statement, no query builder.
+    return selectEntities(
+      this.db,
+      ForumTopic,
+      `pinned = 1 AND pinned_until IS NOT NULL AND pinned_until <= ?${categoryId ? ' AND category_id = ?' : ''} LIMIT 100`,
+      [sqlTime(this.clock.now()), ...(categoryId ? [categoryId] : [])],
+    );
   }
 
   /**

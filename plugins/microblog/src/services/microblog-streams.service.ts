@@ -35,6 +35,14 @@ interface Key {
 }
 
 const compareKeys = (a: Key, b: Key) => a.at - b.at || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+/** Stream order: newest first when reading back, oldest first when asking what is new. */
+const streamOrder = (newer: boolean) => (a: Key, b: Key) => (newer ? compareKeys(a, b) : compareKeys(b, a));
+/** A request for `size` keys after `from`, as the home timeline's window and merge rounds read them. */
+const keysAfter = (from: Key | null, newer: boolean, size: number): StreamRequest => ({
+  limit: size - 1,
+  from: from ? { at: new Date(from.at), id: from.id } : null,
+  direction: newer ? 'newer' : 'older',
+});
 
 /**
  * A datetime as a raw query answers it: a Date (mysql2), or the UTC text TypeORM stores on SQLite
@@ -320,8 +328,7 @@ export class MicroblogStreamsService {
         ...authors,
         ...spaces,
       ]);
-    const before = (a: Key, b: Key) => (newer ? compareKeys(a, b) : compareKeys(b, a));
-    return rows.map((r) => ({ at: timeOf(r.created_at), id: r.id })).sort(before);
+    return rows.map((r) => ({ at: timeOf(r.created_at), id: r.id })).sort(streamOrder(newer));
   }
 
   /** The last thread of the window `window` reads, or null when fewer than `size` threads are left. */
@@ -335,11 +342,7 @@ export class MicroblogStreamsService {
   /** The keys of the first `size` threads after `from` in stream order, everyone's. */
   private threadKeys(from: Key | null, newer: boolean, size: number): SelectQueryBuilder<MicroblogPost> {
     const qb = this.posts().select('p.id', 'id').addSelect('p.created_at', 'created_at').where('p.is_reply = 0');
-    return this.keyset(qb, {
-      limit: size - 1,
-      from: from ? { at: new Date(from.at), id: from.id } : null,
-      direction: newer ? 'newer' : 'older',
-    });
+    return this.keyset(qb, keysAfter(from, newer, size));
   }
 
   /**
@@ -353,11 +356,7 @@ export class MicroblogStreamsService {
     newer: boolean,
     size: number,
   ): Promise<{ candidates: Key[]; horizon: Key | null }> {
-    const request: StreamRequest = {
-      limit: size - 1,
-      from: from ? { at: new Date(from.at), id: from.id } : null,
-      direction: newer ? 'newer' : 'older',
-    };
+    const request = keysAfter(from, newer, size);
     const rows: Array<{ src: number; key: Key }> = [];
     for (let i = 0; i < sources.length; i += SOURCES_PER_QUERY) {
       const parts = sources.slice(i, i + SOURCES_PER_QUERY).map((source) => {
@@ -379,8 +378,7 @@ export class MicroblogStreamsService {
       );
       for (const row of found) rows.push({ src: Number(row.src), key: { at: timeOf(row.created_at), id: row.id } });
     }
-    // Stream order: newest first when reading back, oldest first when asking what is new.
-    const before = (a: Key, b: Key) => (newer ? compareKeys(a, b) : compareKeys(b, a));
+    const before = streamOrder(newer);
     const bySource = new Map<number, Key[]>();
     for (const row of rows) (bySource.get(row.src) ?? bySource.set(row.src, []).get(row.src)!).push(row.key);
     let horizon: Key | null = null;
